@@ -1,0 +1,144 @@
+package raftstore
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/aspen-db/aspen/engine"
+)
+
+// dbHandle is one open engine directory with a reference count. A snapshot
+// restore opens a new directory and retires the old handle; the old engine
+// is closed and removed when the last transaction reading from it ends.
+type dbHandle struct {
+	db      *engine.DB
+	dir     string
+	refs    atomic.Int64
+	retired atomic.Bool
+	logger  *slog.Logger
+}
+
+func (h *dbHandle) release() {
+	if h.refs.Add(-1) == 0 && h.retired.Load() {
+		if err := h.db.Close(); err != nil {
+			h.logger.Warn("close retired engine", "dir", h.dir, "err", err)
+		}
+		if err := os.RemoveAll(h.dir); err != nil {
+			h.logger.Warn("remove retired engine", "dir", h.dir, "err", err)
+		}
+	}
+}
+
+// acquire returns the current engine handle with a reference the caller
+// must release.
+func (s *Store) acquire() *dbHandle {
+	for {
+		h := s.handle.Load()
+		h.refs.Add(1)
+		if s.handle.Load() == h && !h.retired.Load() {
+			return h
+		}
+		h.release()
+	}
+}
+
+// The active engine directory is named in the file "engine" in the data
+// directory; it changes atomically (write + rename) when a snapshot is
+// restored, so a crash in the middle leaves either the old or the new one.
+const enginePointer = "engine"
+
+func (s *Store) activeEngineDir() (string, error) {
+	b, err := os.ReadFile(filepath.Join(s.cfg.Dir, enginePointer))
+	if errors.Is(err, os.ErrNotExist) {
+		return "db.1", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read engine pointer: %w", err)
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, "db.") || strings.ContainsAny(name, `/\`) {
+		return "", fmt.Errorf("engine pointer %s: bad directory name %q", filepath.Join(s.cfg.Dir, enginePointer), name)
+	}
+	return name, nil
+}
+
+func (s *Store) writeEnginePointer(name string) error {
+	p := filepath.Join(s.cfg.Dir, enginePointer)
+	tmp := p + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write engine pointer: %w", err)
+	}
+	_, err = f.WriteString(name + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err == nil {
+		err = syncDir(s.cfg.Dir)
+	}
+	if err != nil {
+		return fmt.Errorf("write engine pointer: %w", err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func (s *Store) openEngine(name string) (*dbHandle, error) {
+	dir := filepath.Join(s.cfg.Dir, name)
+	db, err := engine.Open(dir, engine.Options{Logger: s.logger, CacheSize: s.cfg.CacheSize})
+	if err != nil {
+		return nil, err
+	}
+	h := &dbHandle{db: db, dir: dir, logger: s.logger}
+	h.refs.Store(1) // the store's own reference
+	return h, nil
+}
+
+// swapEngine makes the checkpoint in srcDir the active engine.
+func (s *Store) swapEngine(srcDir string) error {
+	old := s.handle.Load()
+	n := 1
+	if i := strings.LastIndexByte(old.dir, '.'); i >= 0 {
+		if v, err := strconv.Atoi(old.dir[i+1:]); err == nil {
+			n = v + 1
+		}
+	}
+	name := "db." + strconv.Itoa(n)
+	dst := filepath.Join(s.cfg.Dir, name)
+	os.RemoveAll(dst)
+	if err := os.Rename(srcDir, dst); err != nil {
+		return fmt.Errorf("move restored engine: %w", err)
+	}
+	h, err := s.openEngine(name)
+	if err != nil {
+		return err
+	}
+	if err := s.writeEnginePointer(name); err != nil {
+		h.db.Close()
+		return err
+	}
+	s.handle.Store(h)
+	old.retired.Store(true)
+	old.release()
+	return nil
+}
