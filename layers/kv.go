@@ -19,9 +19,13 @@ var ErrNotFound = errors.New("key not found")
 // against. Keys are raw bytes; the layers shape them with tuple encoding and
 // subspaces. Keys that begin with 0xff are reserved for the store itself.
 type KV interface {
-	// Begin starts a transaction whose reads see one consistent state that
-	// includes every write acknowledged before Begin was called
-	// (linearizable). The caller must call Commit or Rollback.
+	// Begin starts a transaction. Its reads all see one consistent state,
+	// fixed by its first read, that includes every write acknowledged
+	// before that read (linearizable), as PostgreSQL takes a serializable
+	// transaction's snapshot at its first statement. A transaction that
+	// never reads commits without waiting for a read version. ctx bounds
+	// that first read's wait as well. The caller must call Commit or
+	// Rollback.
 	Begin(ctx context.Context) (Txn, error)
 }
 

@@ -212,8 +212,16 @@ func (s *Store) closeState() {
 		s.logs.Close()
 	}
 	if h := s.handle.Load(); h != nil {
-		h.retired.Store(true)
-		h.release()
+		// Drop the store's own reference without marking the handle
+		// retired: release removes a retired engine's directory, and this
+		// one holds the live data that the next Open resumes from.
+		if n := h.refs.Add(-1); n == 0 {
+			if err := h.db.Close(); err != nil {
+				s.logger.Warn("close engine", "dir", h.dir, "err", err)
+			}
+		} else {
+			s.logger.Warn("engine left open: transactions still hold it", "dir", h.dir, "refs", n)
+		}
 	}
 }
 

@@ -15,7 +15,11 @@ import (
 // writes buffered until Commit, and an optimistic conflict check when the
 // commit is applied. A Txn is not safe for concurrent use.
 type Txn struct {
-	s     *Store
+	s *Store
+	// ctx bounds the read-index wait of the first read. The read version
+	// is taken lazily: a transaction that only writes or mutates needs no
+	// round trip to the leader before its commit.
+	ctx   context.Context
 	h     *dbHandle
 	snap  *engine.Snapshot
 	rv    uint64
@@ -34,20 +38,40 @@ func (s *Store) Begin(ctx context.Context) (layers.Txn, error) {
 	return s.BeginTxn(ctx)
 }
 
-// BeginTxn is Begin with the concrete type.
+// BeginTxn is Begin with the concrete type. The read version is fixed by
+// the first read, which waits (bounded by ctx) for the leader to confirm
+// it; a transaction that never reads commits without that wait.
 func (s *Store) BeginTxn(ctx context.Context) (*Txn, error) {
-	if err := s.WaitRead(ctx); err != nil {
-		return nil, err
+	select {
+	case <-s.closing:
+		return nil, ErrClosed
+	default:
 	}
-	return s.beginAtApplied(), nil
+	return &Txn{s: s, ctx: ctx}, nil
+}
+
+// startRead fixes the read version on the first read.
+func (t *Txn) startRead() error {
+	if t.snap != nil {
+		return nil
+	}
+	if err := t.s.WaitRead(t.ctx); err != nil {
+		return err
+	}
+	t.h, t.snap, t.rv = t.s.snapshotAtApplied()
+	return nil
 }
 
 // BeginStale starts a transaction on this node's applied state without
 // asking the leader: it may miss the latest writes, and is for clients that
 // ask for stale reads.
-func (s *Store) BeginStale() *Txn { return s.beginAtApplied() }
+func (s *Store) BeginStale() *Txn {
+	t := &Txn{s: s, ctx: context.Background()}
+	t.h, t.snap, t.rv = s.snapshotAtApplied()
+	return t
+}
 
-func (s *Store) beginAtApplied() *Txn {
+func (s *Store) snapshotAtApplied() (*dbHandle, *engine.Snapshot, uint64) {
 	h := s.acquire()
 	// The applied index and the snapshot are taken together, under the lock
 	// that the apply path holds while it commits a batch and advances the
@@ -56,10 +80,11 @@ func (s *Store) beginAtApplied() *Txn {
 	rv := s.applied.Load()
 	snap := h.db.NewSnapshot()
 	s.snapMu.Unlock()
-	return &Txn{s: s, h: h, snap: snap, rv: rv}
+	return h, snap, rv
 }
 
-// ReadVersion is the applied index the transaction reads at.
+// ReadVersion is the applied index the transaction reads at, or 0 before
+// its first read.
 func (t *Txn) ReadVersion() uint64 { return t.rv }
 
 // Get returns the value of key as of the read version, with the
@@ -73,6 +98,9 @@ func (t *Txn) Get(key []byte) ([]byte, error) {
 			return nil, layers.ErrNotFound
 		}
 		return bytes.Clone(v), nil
+	}
+	if err := t.startRead(); err != nil {
+		return nil, err
 	}
 	t.reads = append(t.reads, span{bytes.Clone(key), keyAfter(key)})
 	v, err := t.snap.Get(key)
@@ -98,6 +126,9 @@ func (t *Txn) Scan(start, end []byte, reverse bool) layers.Iterator {
 	}
 	if end == nil || bytes.Compare(end, sysPrefix) > 0 {
 		end = sysPrefix
+	}
+	if err := t.startRead(); err != nil {
+		return &errIter{err}
 	}
 	start, end = bytes.Clone(start), bytes.Clone(end)
 	m := newMergeIter(t.snap.NewIter(start, end, reverse), &t.buf, start, end, reverse)
@@ -170,8 +201,10 @@ func (t *Txn) Rollback() {
 		return
 	}
 	t.done = true
-	t.snap.Close()
-	t.h.release()
+	if t.snap != nil {
+		t.snap.Close()
+		t.h.release()
+	}
 }
 
 // Commit proposes the transaction and waits for it to be applied. A

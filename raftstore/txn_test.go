@@ -161,6 +161,10 @@ func TestSnapshotIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reader.Rollback()
+	// The first read fixes the read version.
+	if v, err := reader.Get([]byte("k")); err != nil || string(v) != "old" {
+		t.Fatalf("first read: %q %v", v, err)
+	}
 	set(t, s, "k", "new", "k2", "added")
 	if v, err := reader.Get([]byte("k")); err != nil || string(v) != "old" {
 		t.Fatalf("reader saw %q %v, want the value at its read version", v, err)

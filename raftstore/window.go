@@ -44,6 +44,10 @@ func newConflictWindow(size uint64) *conflictWindow {
 
 // check decides a transaction's fate at log index idx.
 func (w *conflictWindow) check(readVersion, idx uint64, reads []span) byte {
+	if len(reads) == 0 {
+		// Blind writes and mutations read nothing, so nothing can conflict.
+		return outcomeOK
+	}
 	if idx > w.size && readVersion+1 < idx-w.size {
 		return outcomeTooOld
 	}
