@@ -1,0 +1,451 @@
+package strkv
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/tuple"
+)
+
+// The names under which Mutations registers this layer's operations.
+const (
+	opSet    = "strkv.set"
+	opIncrBy = "strkv.incrby"
+	opDel    = "strkv.del"
+	opSweep  = "strkv.sweep"
+)
+
+// Mutations returns the deterministic operations this layer commits. The
+// store must be opened with them registered (every replica alike).
+func Mutations() map[string]layers.MutationFunc {
+	return map[string]layers.MutationFunc{
+		opSet:    mutSet,
+		opIncrBy: mutIncrBy,
+		opDel:    mutDel,
+		opSweep:  mutSweep,
+	}
+}
+
+// Result status bytes: the first byte of every mutation result. Errors the
+// client must see travel here, not as a Go error (which would fail the
+// whole transaction on every replica).
+const (
+	resOK byte = iota
+	resWrongType
+	resNotInteger
+	resOverflow
+	resInvalidExpire
+)
+
+// statusErr maps a result status byte to the exported sentinel.
+func statusErr(st byte) error {
+	switch st {
+	case resOK:
+		return nil
+	case resWrongType:
+		return ErrWrongType
+	case resNotInteger:
+		return ErrNotInteger
+	case resOverflow:
+		return ErrOverflow
+	case resInvalidExpire:
+		return ErrInvalidExpire
+	default:
+		return fmt.Errorf("unknown result status %d: %w", st, errMalformed)
+	}
+}
+
+// current is a key's record as a mutation found it.
+type current struct {
+	mk     []byte // the metadata key
+	meta   Meta
+	stored bool // a record exists, possibly expired
+	live   bool // a record exists and has not expired
+}
+
+// load reads key's record at apply time; a record expired at nowMs counts
+// as absent (live false) but is reported as stored so writers clean it up.
+func load(m layers.Mutator, db int, key []byte, nowMs int64) (current, error) {
+	c := current{mk: MetaKey(db, key)}
+	raw, err := m.Get(c.mk)
+	if errors.Is(err, layers.ErrNotFound) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("read key %q: %w", key, err)
+	}
+	c.meta, err = DecodeMeta(raw)
+	if err != nil {
+		return c, fmt.Errorf("key %q: %w", key, err)
+	}
+	c.stored = true
+	c.live = !c.meta.Expired(nowMs)
+	return c, nil
+}
+
+// nextVersion is the Version of a key written over c at nowMicros: the same
+// incarnation when a live key of the same type stays, else a new one.
+func nextVersion(c current, t Type, nowMicros int64) uint64 {
+	if c.live && c.meta.Type == t {
+		return c.meta.Version
+	}
+	v := uint64(max(nowMicros, 0))
+	if c.stored && c.meta.Version >= v {
+		v = c.meta.Version + 1
+	}
+	return v
+}
+
+// put writes nm over c, keeping the expiry index and collection data in
+// step.
+func put(m layers.Mutator, db int, key []byte, c current, nm Meta) {
+	if c.stored {
+		if c.meta.ExpireAt != 0 && c.meta.ExpireAt != nm.ExpireAt {
+			m.Delete(expKey(c.meta.ExpireAt, db, key))
+		}
+		if c.meta.Type != TypeString && (c.meta.Type != nm.Type || c.meta.Version != nm.Version) {
+			m.DeleteRange(DataSubspace(db, key).Range())
+		}
+	}
+	if nm.ExpireAt != 0 && (!c.stored || c.meta.ExpireAt != nm.ExpireAt) {
+		m.Set(expKey(nm.ExpireAt, db, key), nil)
+	}
+	m.Set(c.mk, nm.Encode())
+}
+
+// remove deletes the stored key c with its index entry and collection data.
+func remove(m layers.Mutator, db int, key []byte, c current) {
+	if !c.stored {
+		return
+	}
+	if c.meta.ExpireAt != 0 {
+		m.Delete(expKey(c.meta.ExpireAt, db, key))
+	}
+	if c.meta.Type != TypeString {
+		m.DeleteRange(DataSubspace(db, key).Range())
+	}
+	m.Delete(c.mk)
+}
+
+// Set flags in the mutation arguments.
+const (
+	setNX byte = 1 << iota
+	setXX
+	setGet
+	setKeepTTL
+)
+
+// Expiry kinds in the set mutation arguments.
+const (
+	expNone byte = iota
+	expRelative
+	expAbsolute
+)
+
+func encodeSet(db int, key, val []byte, opt SetOptions) []byte {
+	var e enc
+	e.uvarint(uint64(db))
+	e.bytes(key)
+	e.bytes(val)
+	var f byte
+	if opt.NX {
+		f |= setNX
+	}
+	if opt.XX {
+		f |= setXX
+	}
+	if opt.Get {
+		f |= setGet
+	}
+	if opt.KeepTTL {
+		f |= setKeepTTL
+	}
+	e.byte(f)
+	switch {
+	case opt.TTLMillis != 0:
+		e.byte(expRelative)
+		e.int64(opt.TTLMillis)
+	case opt.ExpireAtMillis != 0:
+		e.byte(expAbsolute)
+		e.int64(opt.ExpireAtMillis)
+	default:
+		e.byte(expNone)
+		e.int64(0)
+	}
+	return e.b
+}
+
+// mutSet result: status, set (0/1), old exists (0/1), old value.
+func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{b: args}
+	db := d.db()
+	key := d.bytes()
+	val := d.bytes()
+	flags := d.byte()
+	kind := d.byte()
+	ev := d.int64()
+	if err := d.done(); err != nil {
+		return nil, fmt.Errorf("set: %w", err)
+	}
+	now := m.Now()
+	nowMs := now.UnixMilli()
+
+	var expireAt int64
+	switch kind {
+	case expNone:
+	case expRelative:
+		if ev <= 0 || ev > math.MaxInt64-nowMs {
+			return []byte{resInvalidExpire}, nil
+		}
+		expireAt = nowMs + ev
+	case expAbsolute:
+		if ev <= 0 {
+			return []byte{resInvalidExpire}, nil
+		}
+		expireAt = ev
+	default:
+		return nil, fmt.Errorf("set: expiry kind %d: %w", kind, errMalformed)
+	}
+
+	c, err := load(m, db, key, nowMs)
+	if err != nil {
+		return nil, fmt.Errorf("set: %w", err)
+	}
+	if flags&setGet != 0 && c.live && c.meta.Type != TypeString {
+		return []byte{resWrongType}, nil
+	}
+	res := []byte{resOK, 0, 0}
+	if flags&setGet != 0 && c.live {
+		res[2] = 1
+		res = append(res, c.meta.Value...)
+	}
+	if (flags&setNX != 0 && c.live) || (flags&setXX != 0 && !c.live) {
+		return res, nil
+	}
+	res[1] = 1
+	if kind == expNone && flags&setKeepTTL != 0 && c.live {
+		expireAt = c.meta.ExpireAt
+	}
+	if expireAt != 0 && expireAt <= nowMs {
+		// Set and at once expired: the same as gone.
+		remove(m, db, key, c)
+		return res, nil
+	}
+	put(m, db, key, c, Meta{
+		Type:     TypeString,
+		ExpireAt: expireAt,
+		Version:  nextVersion(c, TypeString, now.UnixMicro()),
+		Value:    val,
+	})
+	return res, nil
+}
+
+func encodeIncrBy(db int, key []byte, delta int64) []byte {
+	var e enc
+	e.uvarint(uint64(db))
+	e.bytes(key)
+	e.int64(delta)
+	return e.b
+}
+
+// mutIncrBy result: status, then the new value (8 bytes) when status is OK.
+func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{b: args}
+	db := d.db()
+	key := d.bytes()
+	delta := d.int64()
+	if err := d.done(); err != nil {
+		return nil, fmt.Errorf("incrby: %w", err)
+	}
+	now := m.Now()
+	c, err := load(m, db, key, now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("incrby: %w", err)
+	}
+	var old int64
+	if c.live {
+		if c.meta.Type != TypeString {
+			return []byte{resWrongType}, nil
+		}
+		var ok bool
+		if old, ok = ParseInt(c.meta.Value); !ok {
+			return []byte{resNotInteger}, nil
+		}
+	}
+	if (delta < 0 && old < 0 && delta < math.MinInt64-old) ||
+		(delta > 0 && old > 0 && delta > math.MaxInt64-old) {
+		return []byte{resOverflow}, nil
+	}
+	n := old + delta
+	nm := Meta{
+		Type:    TypeString,
+		Version: nextVersion(c, TypeString, now.UnixMicro()),
+		Value:   strconv.AppendInt(nil, n, 10),
+	}
+	if c.live {
+		nm.ExpireAt = c.meta.ExpireAt // INCR keeps the TTL, as in Redis.
+	}
+	put(m, db, key, c, nm)
+	var e enc
+	e.byte(resOK)
+	e.int64(n)
+	return e.b, nil
+}
+
+func encodeDel(db int, keys [][]byte) []byte {
+	var e enc
+	e.uvarint(uint64(db))
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.bytes(k)
+	}
+	return e.b
+}
+
+// mutDel result: status, then the number of live keys removed (uvarint).
+func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{b: args}
+	db := d.db()
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)) {
+		d.fail("key count") // every key takes at least one byte
+	}
+	keys := make([][]byte, 0, min(n, 1024))
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		keys = append(keys, d.bytes())
+	}
+	if err := d.done(); err != nil {
+		return nil, fmt.Errorf("del: %w", err)
+	}
+	nowMs := m.Now().UnixMilli()
+	var count uint64
+	for _, k := range keys {
+		c, err := load(m, db, k, nowMs)
+		if err != nil {
+			return nil, fmt.Errorf("del: %w", err)
+		}
+		if c.live {
+			count++
+		}
+		remove(m, db, k, c)
+	}
+	var e enc
+	e.byte(resOK)
+	e.uvarint(count)
+	return e.b, nil
+}
+
+func encodeSweep(limit int) []byte {
+	var e enc
+	e.uvarint(uint64(limit))
+	return e.b
+}
+
+// mutSweep deletes up to limit keys whose expiry is due at the commit time,
+// then clears the part of the expiry index it walked with one range delete,
+// so a queue of expiring keys leaves no trail of point tombstones.
+// Result: status, keys deleted (uvarint), more (0/1): whether due entries
+// remain.
+func mutSweep(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{b: args}
+	limit := d.uvarint()
+	if err := d.done(); err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	nowMs := m.Now().UnixMilli()
+	begin, _ := expSpace.Range()
+	end := expSpace.Pack(tuple.Tuple{nowMs + 1})
+
+	type due struct {
+		expireAt int64
+		db       int
+		key      []byte
+	}
+	var todo []due
+	var last []byte
+	more := false
+	it := m.Scan(begin, end, false)
+	for it.Next() {
+		if uint64(len(todo)) >= limit {
+			more = true
+			break
+		}
+		last = bytes.Clone(it.Key())
+		t, err := expSpace.Unpack(last)
+		if err != nil || len(t) != 4 {
+			continue // not ours; cleared with the range below
+		}
+		at, ok1 := t[0].(int64)
+		dbv, ok2 := t[2].(int64)
+		key, ok3 := t[3].([]byte)
+		if !ok1 || !ok2 || !ok3 || t[1] != "kv" || !validDB(int(dbv)) {
+			continue
+		}
+		todo = append(todo, due{at, int(dbv), key})
+	}
+	err := it.Err()
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sweep: scan expiry index: %w", err)
+	}
+	var deleted uint64
+	for _, x := range todo {
+		c, err := load(m, x.db, x.key, nowMs)
+		if err != nil {
+			return nil, fmt.Errorf("sweep: %w", err)
+		}
+		// Only the incarnation this entry was written for; a key whose
+		// expiry moved has its own entry.
+		if c.stored && !c.live && c.meta.ExpireAt == x.expireAt {
+			remove(m, x.db, x.key, c)
+			deleted++
+		}
+	}
+	if last != nil {
+		m.DeleteRange(begin, append(last, 0))
+	}
+	var e enc
+	e.byte(resOK)
+	e.uvarint(deleted)
+	if more {
+		e.byte(1)
+	} else {
+		e.byte(0)
+	}
+	return e.b, nil
+}
+
+// ParseInt parses b as Redis parses an integer argument or value: an
+// optional '-' and decimal digits without leading zeros, no sign '+', no
+// spaces, within int64. "0" is valid, "-0" and "007" are not.
+func ParseInt(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	if len(b) == 1 && b[0] == '0' {
+		return 0, true
+	}
+	digits := b
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || digits[0] < '1' || digits[0] > '9' {
+		return 0, false
+	}
+	for _, c := range digits[1:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
+}
