@@ -108,9 +108,9 @@ type Store struct {
 	// entry of its own: from then on its commit index covers every write
 	// acknowledged by earlier leaders, and it may answer read-index requests.
 	readyTerm atomic.Uint64
-	verify      verifier
-	client      *http.Client
-	metrics     *storeMetrics
+	verify    verifier
+	client    *http.Client
+	metrics   *storeMetrics
 
 	closeOnce sync.Once
 	closing   chan struct{}
