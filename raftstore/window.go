@@ -125,12 +125,10 @@ func (w *conflictWindow) reset() {
 
 // System keys. User keys never start with 0xff; the store owns that space.
 var (
-	sysPrefix       = []byte{0xff}
-	sysEnd          = []byte{0xff, 0xff, 0xff}
-	appliedKey      = []byte{0xff, 'a'}
-	windowPrefix    = []byte{0xff, 'w'}
-	nodeMetaPrefix  = []byte{0xff, 'n'}
-	nodeMetaPrefEnd = []byte{0xff, 'n' + 1}
+	sysPrefix      = []byte{0xff}
+	appliedKey     = []byte{0xff, 'a'}
+	windowPrefix   = []byte{0xff, 'w'}
+	nodeMetaPrefix = []byte{0xff, 'n'}
 )
 
 func windowRecordKey(idx uint64) []byte {

@@ -20,9 +20,7 @@ func newGen(seed int64) *gen {
 	g := &gen{r: rand.New(rand.NewSource(seed))}
 	g.pool = append(g.pool, nil, true, false, "", "a", "a\x00", "\x00", "\xff", []byte{}, []byte{0}, []byte{0, 0xff}, []byte("a"),
 		Tuple{}, Tuple{nil}, Tuple{nil, nil}, Tuple{Tuple{}}, Tuple{"a", nil}, UUID{}, Versionstamp{})
-	for _, v := range intBoundaries() {
-		g.pool = append(g.pool, v)
-	}
+	g.pool = append(g.pool, intBoundaries()...)
 	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(),
 		math.Float64frombits(0xfff8000000000000), math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64, math.MaxFloat64} {
 		g.pool = append(g.pool, f, float32(f))

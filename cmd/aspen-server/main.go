@@ -1,0 +1,233 @@
+// Command aspen-server runs one Aspen node: the replicated store, the Redis
+// protocol listener and the HTTP admin endpoint (health, cluster view,
+// Prometheus metrics, and the internal endpoints other nodes call).
+//
+// Every flag can also be set with an ASPEN_* environment variable named
+// after it (--data-dir is ASPEN_DATA_DIR); a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/strkv"
+	"github.com/aspen-db/aspen/raftstore"
+	"github.com/aspen-db/aspen/resp"
+)
+
+type config struct {
+	dataDir   string
+	nodeID    string
+	pgAddr    string
+	respAddr  string
+	raftAddr  string
+	httpAddr  string
+	join      string
+	logLevel  string
+	logFormat string
+}
+
+func parseFlags(args []string, env func(string) string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("aspen-server", flag.ContinueOnError)
+	fs.StringVar(&c.dataDir, "data-dir", "./aspen-data", "directory for this node's data")
+	fs.StringVar(&c.nodeID, "node-id", "node1", "this node's unique id in the cluster")
+	fs.StringVar(&c.pgAddr, "pg-addr", "127.0.0.1:5432", "PostgreSQL protocol listen address")
+	fs.StringVar(&c.respAddr, "resp-addr", "127.0.0.1:6379", "Redis protocol listen address")
+	fs.StringVar(&c.raftAddr, "raft-addr", "127.0.0.1:7000", "Raft transport listen address (also advertised to peers)")
+	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:8080", "HTTP admin listen address (also used by peers)")
+	fs.StringVar(&c.join, "join", "", "HTTP address of any cluster member to join (ignored when the data dir already holds cluster state)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	// Environment first, so that the command line overrides it.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "ASPEN_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := env(name); v != "" {
+			if err := f.Value.Set(v); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	return c, nil
+}
+
+func newLogger(c config) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format: %q is not text or json", c.logFormat)
+	}
+}
+
+func main() {
+	c, err := parseFlags(os.Args[1:], os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aspen-server:", err)
+		os.Exit(2)
+	}
+	logger, err := newLogger(c)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aspen-server:", err)
+		os.Exit(2)
+	}
+	slog.SetDefault(logger)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, c, logger); err != nil {
+		logger.Error("aspen-server stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// mutations gathers the deterministic operations of every layer; each node
+// registers the same set.
+func mutations() map[string]layers.MutationFunc {
+	all := map[string]layers.MutationFunc{}
+	for name, fn := range strkv.Mutations() {
+		all[name] = fn
+	}
+	return all
+}
+
+func run(ctx context.Context, c config, logger *slog.Logger) error {
+	// Listen on the HTTP address first: a joining node's peers and the
+	// health check must reach it while the store starts.
+	httpLn, err := net.Listen("tcp", c.httpAddr)
+	if err != nil {
+		return fmt.Errorf("listen http %s: %w", c.httpAddr, err)
+	}
+	respLn, err := net.Listen("tcp", c.respAddr)
+	if err != nil {
+		httpLn.Close()
+		return fmt.Errorf("listen resp %s: %w", c.respAddr, err)
+	}
+
+	admin := &adminServer{logger: logger, registry: prometheus.NewRegistry()}
+	admin.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	httpSrv := &http.Server{Handler: admin.routes(), ReadHeaderTimeout: 10 * time.Second}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- httpSrv.Serve(httpLn) }()
+
+	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	store, err := raftstore.Open(openCtx, raftstore.Config{
+		Dir: c.dataDir,
+		Meta: raftstore.NodeMeta{
+			ID: c.nodeID, RaftAddr: c.raftAddr, HTTPAddr: c.httpAddr,
+			PGAddr: c.pgAddr, RESPAddr: c.respAddr,
+		},
+		Join:      c.join,
+		Mutations: mutations(),
+		Logger:    logger,
+	})
+	cancel()
+	if err != nil {
+		httpSrv.Close()
+		respLn.Close()
+		return err
+	}
+	admin.setStore(store)
+	admin.registry.MustRegister(store.Collectors()...)
+
+	strs := strkv.New(store)
+	expCtx, stopExpirer := context.WithCancel(context.Background())
+	defer stopExpirer()
+	go runExpirer(expCtx, store, strs, logger)
+
+	rs := resp.NewServer(strs, logger)
+	respErr := make(chan error, 1)
+	go func() { respErr <- rs.Serve(respLn) }()
+	logger.Info("aspen-server serving", "node", c.nodeID, "resp", c.respAddr, "http", c.httpAddr, "raft", c.raftAddr, "data_dir", c.dataDir)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		logger.Info("signal received; stopping")
+	case err := <-httpErr:
+		runErr = fmt.Errorf("http server: %w", err)
+	case err := <-respErr:
+		runErr = fmt.Errorf("resp server: %w", err)
+	case <-admin.fatal(store):
+		runErr = store.Err()
+	}
+	rs.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	httpSrv.Shutdown(shutdownCtx)
+	cancel()
+	if err := store.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close store: %w", err)
+	}
+	return runErr
+}
+
+// runExpirer deletes expired keys. Only the leader sweeps: expiry is decided
+// once, by the leader's clock, and replicated as ordinary deletes, so every
+// replica holds the same data.
+func runExpirer(ctx context.Context, store *raftstore.Store, strs *strkv.Store, logger *slog.Logger) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !store.IsLeader() {
+			continue
+		}
+		nctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		next, ok, err := strs.NextExpiry(nctx)
+		cancel()
+		if err != nil || !ok || next.After(time.Now()) {
+			continue
+		}
+		for store.IsLeader() && ctx.Err() == nil {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			_, more, err := strs.Sweep(sctx, 1000)
+			cancel()
+			if err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("expire sweep failed", "err", err)
+				}
+				break
+			}
+			if !more {
+				break
+			}
+		}
+	}
+}
