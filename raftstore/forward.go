@@ -80,7 +80,7 @@ func (s *Store) handleReadIndex(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not leader", http.StatusMisdirectedRequest)
 		return
 	}
-	idx, err := s.leaderReadIndex(r.Context())
+	idx, err := s.readIndex(r.Context())
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusMisdirectedRequest)
 		return

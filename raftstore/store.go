@@ -108,7 +108,7 @@ type Store struct {
 	// entry of its own: from then on its commit index covers every write
 	// acknowledged by earlier leaders, and it may answer read-index requests.
 	readyTerm atomic.Uint64
-	verify    verifier
+	readIdx   batcher
 	client    *http.Client
 	metrics   *storeMetrics
 
@@ -166,7 +166,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}},
 		metrics: newStoreMetrics(),
 	}
-	s.verify.s = s
+	s.readIdx.round = s.readIndexRound
 	s.fsm = &fsm{s: s, window: newConflictWindow(cfg.ConflictWindow)}
 	if err := s.openState(); err != nil {
 		return nil, err
@@ -494,13 +494,24 @@ func (s *Store) pause(ctx context.Context) bool {
 	}
 }
 
+// readIndex returns an index that is at least the cluster's commit index at
+// the moment of the call, confirmed by the leader. Concurrent callers share
+// rounds: one round (a heartbeat quorum on the leader, one HTTP request on a
+// follower) answers every caller that was waiting when it started.
 func (s *Store) readIndex(ctx context.Context) (uint64, error) {
+	return s.readIdx.wait(ctx)
+}
+
+// readIndexRound does one confirmation, for all the callers batched into it.
+func (s *Store) readIndexRound() (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	if s.raft.State() == raft.Leader {
 		return s.leaderReadIndex(ctx)
 	}
 	addr, err := s.leaderHTTP()
 	if err != nil {
-		return 0, err
+		return 0, ErrNoLeader
 	}
 	return s.forwardReadIndex(ctx, addr)
 }
@@ -520,8 +531,8 @@ func (s *Store) leaderReadIndex(ctx context.Context) (uint64, error) {
 	}
 	term := s.raft.CurrentTerm()
 	idx := s.raft.CommitIndex()
-	if err := s.verify.confirm(ctx); err != nil {
-		return 0, err
+	if err := s.raft.VerifyLeader().Error(); err != nil {
+		return 0, ErrNoLeader
 	}
 	if s.raft.CurrentTerm() != term {
 		return 0, ErrNoLeader
@@ -529,49 +540,52 @@ func (s *Store) leaderReadIndex(ctx context.Context) (uint64, error) {
 	return idx, nil
 }
 
-// verifier coalesces leadership confirmations: every caller waiting when a
-// round starts is answered by that round's heartbeat quorum.
-type verifier struct {
-	s       *Store
+// batcher shares one round of an expensive operation among the callers that
+// were waiting when the round started. A caller that arrives during a round
+// waits for the next one, so every answer is at least as fresh as its call.
+type batcher struct {
+	round   func() (uint64, error)
 	mu      sync.Mutex
-	pending []chan error
+	pending []chan batchResult
 	running bool
 }
 
-func (v *verifier) confirm(ctx context.Context) error {
-	ch := make(chan error, 1)
-	v.mu.Lock()
-	v.pending = append(v.pending, ch)
-	if !v.running {
-		v.running = true
-		go v.loop()
+type batchResult struct {
+	idx uint64
+	err error
+}
+
+func (b *batcher) wait(ctx context.Context) (uint64, error) {
+	ch := make(chan batchResult, 1)
+	b.mu.Lock()
+	b.pending = append(b.pending, ch)
+	if !b.running {
+		b.running = true
+		go b.loop()
 	}
-	v.mu.Unlock()
+	b.mu.Unlock()
 	select {
-	case err := <-ch:
-		return err
+	case r := <-ch:
+		return r.idx, r.err
 	case <-ctx.Done():
-		return ErrNoLeader
+		return 0, ErrNoLeader
 	}
 }
 
-func (v *verifier) loop() {
+func (b *batcher) loop() {
 	for {
-		v.mu.Lock()
-		batch := v.pending
-		v.pending = nil
+		b.mu.Lock()
+		batch := b.pending
+		b.pending = nil
 		if len(batch) == 0 {
-			v.running = false
-			v.mu.Unlock()
+			b.running = false
+			b.mu.Unlock()
 			return
 		}
-		v.mu.Unlock()
-		err := v.s.raft.VerifyLeader().Error()
-		if err != nil {
-			err = ErrNoLeader
-		}
+		b.mu.Unlock()
+		idx, err := b.round()
 		for _, ch := range batch {
-			ch <- err
+			ch <- batchResult{idx, err}
 		}
 	}
 }

@@ -29,7 +29,7 @@ func main() {
 	clientsFlag := flag.String("clients", "1,16,64", "comma-separated client counts to run, one after another")
 	duration := flag.Duration("duration", 5*time.Second, "how long each run lasts")
 	keys := flag.Int("keys", 10000, "key space size for get")
-	label := flag.String("label", "", "label printed in each result line")
+	label := flag.String("label", "aspen", "label printed first in each result line")
 	flag.Parse()
 
 	var counts []int
@@ -54,7 +54,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "aspen-bench:", err)
 			os.Exit(1)
 		}
-		fmt.Printf("%-10s op=%-5s clients=%-3d ops/s=%9.0f p50=%7.2fms p99=%7.2fms errors=%d\n",
+		fmt.Printf("%s op=%s clients=%d ops/s=%.0f p50=%.2fms p99=%.2fms errors=%d\n",
 			*label, *op, c, r.opsPerSec, r.p50.Seconds()*1000, r.p99.Seconds()*1000, r.errors)
 	}
 }
