@@ -266,7 +266,14 @@ func (s *Store) startRaft(ctx context.Context) error {
 		trans.Close()
 		return fmt.Errorf("read raft state: %w", err)
 	}
-	r, err := raft.NewRaft(rc, s.fsm, s.logs, s.logs, snaps, trans)
+	// Followers read every entry back from the log to apply it; a cache of
+	// the newest entries keeps that off the disk and out of Pebble.
+	cached, err := raft.NewLogCache(4096, s.logs)
+	if err != nil {
+		trans.Close()
+		return fmt.Errorf("log cache: %w", err)
+	}
+	r, err := raft.NewRaft(rc, s.fsm, cached, s.logs, snaps, trans)
 	if err != nil {
 		trans.Close()
 		return fmt.Errorf("start raft: %w", err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 //	GET /health   200 once the node serves clients, 503 before
 //	GET /cluster  the node's view of the cluster, as JSON
 //	GET /metrics  Prometheus text format
+//	/debug/pprof/ Go's profiler (the admin address is loopback by default)
 //	/raft/...     internal endpoints other nodes call (see raftstore.Handler)
 type adminServer struct {
 	logger   *slog.Logger
@@ -37,6 +39,9 @@ func (a *adminServer) routes() http.Handler {
 	mux.HandleFunc("GET /health", a.health)
 	mux.HandleFunc("GET /cluster", a.cluster)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/raft/", func(w http.ResponseWriter, r *http.Request) {
 		h := a.internal.Load()
 		if h == nil {
