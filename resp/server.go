@@ -51,14 +51,15 @@ type Server struct {
 	ctx    context.Context // cancelled by Close: aborts in-flight commands
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	rs      *redcon.Server
-	ln      net.Listener
-	served  chan struct{} // closed when Serve returns
-	closed  bool
-	active  sync.WaitGroup // handlers running
-	clients atomic.Int64
-	nextID  atomic.Int64
+	mu       sync.Mutex
+	rs       *redcon.Server
+	ln       net.Listener
+	served   chan struct{} // closed when Serve returns
+	closed   bool
+	active   sync.WaitGroup // handlers running
+	clients  atomic.Int64
+	nextID   atomic.Int64
+	commands atomic.Uint64 // commands received, for the metrics
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -207,6 +208,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 		}
 	}()
 	rest := conn.ReadPipeline()
+	s.commands.Add(uint64(1 + len(rest)))
 	c.plan(cmd.Args)
 	for _, cm := range rest {
 		if c.quit {

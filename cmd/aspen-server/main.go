@@ -169,6 +169,7 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	go runExpirer(expCtx, store, strs, logger)
 
 	rs := resp.NewServer(strs, logger)
+	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()
 	logger.Info("aspen-server serving", "node", c.nodeID, "resp", c.respAddr, "http", c.httpAddr, "raft", c.raftAddr, "data_dir", c.dataDir)
