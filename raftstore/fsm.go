@@ -302,8 +302,13 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	ck := filepath.Join(dir, "db")
-	err = s.handle.Load().db.Checkpoint(ck)
-	if err != nil {
+	h := s.handle.Load()
+	if err := h.db.Checkpoint(ck); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	// The checkpoint flushed the engine: everything applied is durable.
+	if err := s.writeFloor(h.dir, s.applied.Load()); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -404,6 +409,9 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	if err := f.loadState(); err != nil {
+		return fmt.Errorf("restore snapshot: %w", err)
+	}
+	if err := s.writeFloor(s.handle.Load().dir, s.applied.Load()); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	s.notifyApplied()

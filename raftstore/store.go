@@ -78,6 +78,10 @@ type Config struct {
 	ElectionTimeout  time.Duration
 	// SnapshotThreshold is how many entries trigger a snapshot; 0 means 8192.
 	SnapshotThreshold uint64
+	// VerifyOnStart reads the whole engine and Raft log at start-up so that
+	// a damaged file stops the node before it serves, not when a read
+	// reaches the damaged block. Its cost grows with the data.
+	VerifyOnStart bool
 	// SnapshotInterval is how often the threshold is checked; 0 means 60 s.
 	SnapshotInterval time.Duration
 	// TrailingLogs is how many entries stay in the log behind a snapshot,
@@ -192,6 +196,18 @@ func (s *Store) openState() error {
 		h.db.Close()
 		return fmt.Errorf("open store %s: %w", h.dir, err)
 	}
+	if err := s.checkFloor(h.dir, s.applied.Load()); err != nil {
+		h.db.Close()
+		return err
+	}
+	if s.cfg.VerifyOnStart {
+		start := time.Now()
+		if err := h.db.Verify(context.Background()); err != nil {
+			h.db.Close()
+			return fmt.Errorf("refusing to start: %w", err)
+		}
+		s.logger.Info("verified engine", "dir", h.dir, "bytes", h.db.DiskUsage(), "took", time.Since(start))
+	}
 	// Leftovers of a snapshot or restore interrupted by a crash.
 	matches, _ := filepath.Glob(filepath.Join(s.cfg.Dir, "snapshot-*"))
 	more, _ := filepath.Glob(filepath.Join(s.cfg.Dir, "restore-*"))
@@ -204,6 +220,14 @@ func (s *Store) openState() error {
 		return err
 	}
 	s.logs = logs
+	if s.cfg.VerifyOnStart {
+		start := time.Now()
+		if err := logs.Verify(context.Background()); err != nil {
+			s.closeState()
+			return fmt.Errorf("refusing to start: %w", err)
+		}
+		s.logger.Info("verified raft log", "dir", logs.Dir(), "took", time.Since(start))
+	}
 	return nil
 }
 
@@ -216,6 +240,13 @@ func (s *Store) closeState() {
 		// retired: release removes a retired engine's directory, and this
 		// one holds the live data that the next Open resumes from.
 		if n := h.refs.Add(-1); n == 0 {
+			// Flush, so the next start need not replay the log, and record
+			// the floor that start must find.
+			if err := h.db.Flush(); err != nil {
+				s.logger.Warn("flush engine at close", "dir", h.dir, "err", err)
+			} else if err := s.writeFloor(h.dir, s.applied.Load()); err != nil {
+				s.logger.Warn("close", "err", err)
+			}
 			if err := h.db.Close(); err != nil {
 				s.logger.Warn("close engine", "dir", h.dir, "err", err)
 			}
@@ -261,6 +292,16 @@ func (s *Store) startRaft(ctx context.Context) error {
 	// last snapshot over it at start-up; it replays only what is missing.
 	rc.NoSnapshotRestoreOnStart = true
 
+	// raft panics when it cannot read its last entry; check it here so a
+	// damaged log is an error that names the file.
+	if last, err := s.logs.LastIndex(); err != nil {
+		return fmt.Errorf("raft log: %w", err)
+	} else if last > 0 {
+		var l raft.Log
+		if err := s.logs.GetLog(last, &l); err != nil {
+			return fmt.Errorf("raft log %s: read last entry %d: %w", s.logs.Dir(), last, err)
+		}
+	}
 	hasState, err := raft.HasExistingState(s.logs, s.logs, snaps)
 	if err != nil {
 		trans.Close()
@@ -424,6 +465,11 @@ func (s *Store) fatal(err error) {
 func (s *Store) Err() error {
 	if p := s.fatalErr.Load(); p != nil {
 		return *p
+	}
+	if h := s.handle.Load(); h != nil {
+		if err := h.db.Corruption(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
