@@ -39,6 +39,7 @@ type config struct {
 	join      string
 	logLevel  string
 	logFormat string
+	verify    bool
 }
 
 func parseFlags(args []string, env func(string) string) (config, error) {
@@ -51,6 +52,7 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	fs.StringVar(&c.raftAddr, "raft-addr", "127.0.0.1:7000", "Raft transport listen address (also advertised to peers)")
 	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:8080", "HTTP admin listen address (also used by peers)")
 	fs.StringVar(&c.join, "join", "", "HTTP address of any cluster member to join (ignored when the data dir already holds cluster state)")
+	fs.BoolVar(&c.verify, "verify-on-start", true, "read the whole store and Raft log at start-up and refuse to start on a damaged file (costs time in proportion to the data)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	// Environment first, so that the command line overrides it.
@@ -150,9 +152,10 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 			ID: c.nodeID, RaftAddr: c.raftAddr, HTTPAddr: c.httpAddr,
 			PGAddr: c.pgAddr, RESPAddr: c.respAddr,
 		},
-		Join:      c.join,
-		Mutations: mutations(),
-		Logger:    logger,
+		Join:          c.join,
+		VerifyOnStart: c.verify,
+		Mutations:     mutations(),
+		Logger:        logger,
 	})
 	cancel()
 	if err != nil {
