@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
+
 	"github.com/aspen-db/aspen/engine"
 )
 
@@ -71,19 +73,10 @@ func (s *Store) activeEngineDir() (string, error) {
 }
 
 func (s *Store) writeEnginePointer(name string) error {
-	if err := writeFileSync(filepath.Join(s.cfg.Dir, enginePointer), []byte(name+"\n")); err != nil {
+	if err := writeFileAtomic(vfs.Default, filepath.Join(s.cfg.Dir, enginePointer), []byte(name+"\n")); err != nil {
 		return fmt.Errorf("write engine pointer: %w", err)
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func (s *Store) openEngine(name string) (*dbHandle, error) {
@@ -149,7 +142,7 @@ func (s *Store) writeFloor(engineDir string, applied uint64) error {
 	f.Sum = f.checksum()
 	b, _ := json.Marshal(f)
 	p := filepath.Join(s.cfg.Dir, engineFloorFile)
-	if err := writeFileSync(p, b); err != nil {
+	if err := writeFileAtomic(vfs.Default, p, b); err != nil {
 		return fmt.Errorf("write engine floor: %w", err)
 	}
 	return nil
@@ -179,9 +172,11 @@ func (s *Store) checkFloor(engineDir string, applied uint64) error {
 	return nil
 }
 
-func writeFileSync(p string, b []byte) error {
+// writeFileAtomic replaces the file at p durably: write a temporary file,
+// sync it, rename it over p, sync the directory.
+func writeFileAtomic(fs vfs.FS, p string, b []byte) error {
 	tmp := p + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := fs.Create(tmp, vfs.WriteCategoryUnspecified)
 	if err != nil {
 		return err
 	}
@@ -193,10 +188,18 @@ func writeFileSync(p string, b []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, p)
+		err = fs.Rename(tmp, p)
 	}
-	if err == nil {
-		err = syncDir(filepath.Dir(p))
+	if err != nil {
+		return err
+	}
+	d, err := fs.OpenDir(fs.PathDir(p))
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }

@@ -703,33 +703,8 @@ func lsWriteFloor(fs vfs.FS, dir string, fl lsFloor) error {
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, lsCRCTable))
 
 	path := fs.PathJoin(dir, lsFloorFile)
-	tmp := path + ".tmp"
-	f, err := fs.Create(tmp, vfs.WriteCategoryUnspecified)
-	if err != nil {
+	if err := writeFileAtomic(fs, path, b); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = fs.Rename(tmp, path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	d, err := fs.OpenDir(dir)
-	if err == nil {
-		err = d.Sync()
-		if cerr := d.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: sync dir: %w", path, err)
 	}
 	return nil
 }
