@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,6 +28,14 @@ type node struct {
 }
 
 func startNode(t *testing.T, id, dir, join string, snapshotEvery uint64) *node {
+	return startNodeCfg(t, id, dir, join, snapshotEvery)
+}
+
+func startNodeTB(tb testing.TB, id, dir, join string) *node {
+	return startNodeCfg(tb, id, dir, join, 0)
+}
+
+func startNodeCfg(t testing.TB, id, dir, join string, snapshotEvery uint64) *node {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -67,7 +76,9 @@ func (n *node) stop() {
 	n.srv.Close()
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t *testing.T, what string, cond func() bool) { waitForTB(t, what, cond) }
+
+func waitForTB(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
@@ -145,5 +156,41 @@ func TestClusterForwardingAndSnapshotCatchUp(t *testing.T) {
 	tx.Set([]byte("x"), []byte("1"))
 	if _, err := tx.Commit(context.Background()); !layers.IsRetryable(err) {
 		t.Fatalf("conflict after failover: got %v, want retryable conflict", err)
+	}
+}
+
+// BenchmarkCommitThreeNodes measures blind single-key commits on the leader
+// of an in-process three-node cluster (each commit is on a quorum's disks).
+func BenchmarkCommitThreeNodes(b *testing.B) {
+	for _, writers := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			base := b.TempDir()
+			tb := testing.TB(b)
+			n1 := startNodeTB(tb, "n1", filepath.Join(base, "n1"), "")
+			waitForTB(tb, "n1 leader", n1.store.IsLeader)
+			startNodeTB(tb, "n2", filepath.Join(base, "n2"), n1.meta.HTTPAddr)
+			startNodeTB(tb, "n3", filepath.Join(base, "n3"), n1.meta.HTTPAddr)
+			ctx := context.Background()
+			var next atomic.Int64
+			b.ResetTimer()
+			start := time.Now()
+			var wg sync.WaitGroup
+			for w := 0; w < writers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						tx, _ := n1.store.Begin(ctx)
+						tx.Set([]byte(fmt.Sprintf("k%d", next.Load())), []byte("v"))
+						if _, err := tx.Commit(ctx); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "commits/s")
+		})
 	}
 }
