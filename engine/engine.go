@@ -82,7 +82,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		ReadOnly:           opts.ReadOnly,
 		Logger:             pebbleLogger{logger.With("component", "pebble", "dir", dir)},
 		FormatMajorVersion: pebble.FormatNewest,
-		MemTableSize: memTableSize,
+		MemTableSize:       memTableSize,
 	}
 	// Point reads of absent keys (every SET of a new key reads it first)
 	// would otherwise search the index blocks of every overlapping table.
