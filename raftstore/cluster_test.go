@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -131,6 +132,11 @@ func TestClusterForwardingAndSnapshotCatchUp(t *testing.T) {
 		if v, _ := get(t, n3.store, k); v != want {
 			t.Fatalf("n3 reads %s = %q, want %q", k, v, want)
 		}
+	}
+	// It was brought up by installing a snapshot: the restore swaps in a
+	// new engine directory.
+	if _, err := os.Stat(filepath.Join(n3.dir, "db.2")); err != nil {
+		t.Fatalf("n3 did not restore a snapshot: %v", err)
 	}
 	st := n3.store.Status()
 	if len(st.Nodes) != 3 || st.Leader != "n1" {

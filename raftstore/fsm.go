@@ -321,6 +321,14 @@ type checkpointSnapshot struct {
 }
 
 func (c *checkpointSnapshot) Persist(sink raft.SnapshotSink) error {
+	if cs, ok := sink.(*checkpointSink); ok {
+		// Our own store keeps the checkpoint itself: no copy.
+		if err := cs.adoptCheckpoint(c.ck); err != nil {
+			sink.Cancel()
+			return fmt.Errorf("persist snapshot: %w", err)
+		}
+		return sink.Close()
+	}
 	if err := writeTar(sink, c.ck); err != nil {
 		sink.Cancel()
 		return fmt.Errorf("persist snapshot: %w", err)
@@ -329,37 +337,6 @@ func (c *checkpointSnapshot) Persist(sink raft.SnapshotSink) error {
 }
 
 func (c *checkpointSnapshot) Release() { os.RemoveAll(c.dir) }
-
-func writeTar(w io.Writer, dir string) error {
-	tw := tar.NewWriter(w)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		fi, err := e.Info()
-		if err != nil {
-			return err
-		}
-		if err := tw.WriteHeader(&tar.Header{Name: e.Name(), Mode: 0o644, Size: fi.Size(), Typeflag: tar.TypeReg}); err != nil {
-			return err
-		}
-		fh, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		_, err = io.CopyN(tw, fh, fi.Size())
-		fh.Close()
-		if err != nil {
-			return fmt.Errorf("archive %s: %w", p, err)
-		}
-	}
-	return tw.Close()
-}
 
 func readTar(r io.Reader, dir string) error {
 	tr := tar.NewReader(r)

@@ -262,9 +262,9 @@ func (s *Store) startRaft(ctx context.Context) error {
 		Level:  hclog.Warn,
 		Output: slogWriter{s.logger.With("component", "raft")},
 	})
-	snaps, err := raft.NewFileSnapshotStoreWithLogger(s.cfg.Dir, 2, hl)
+	snaps, err := newCheckpointStore(filepath.Join(s.cfg.Dir, "snapshots"), 2, s.logger)
 	if err != nil {
-		return fmt.Errorf("open snapshot store: %w", err)
+		return err
 	}
 	addr, err := net.ResolveTCPAddr("tcp", s.cfg.Meta.RaftAddr)
 	if err != nil {
