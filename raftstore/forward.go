@@ -17,14 +17,13 @@ import (
 
 // Internal HTTP endpoints, served by every node under Handler:
 //
-//	POST /raft/commit     body: an encoded entry; reply: an encoded outcome
+//	POST /raft/commits    a batch of encoded entries (see forwardbatch.go)
 //	POST /raft/readindex  reply: the leader's confirmed commit index (decimal)
 //	POST /raft/join       body: NodeMeta JSON; adds the node as a voter
 //
 // A node that is not the leader answers 421 (misdirected) so the caller
 // looks the leader up again.
 const (
-	pathCommit    = "/raft/commit"
 	pathReadIndex = "/raft/readindex"
 	pathJoin      = "/raft/join"
 
@@ -35,44 +34,10 @@ const (
 // node's HTTP address (cfg.Meta.HTTPAddr).
 func (s *Store) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+pathCommit, s.handleCommit)
+	mux.HandleFunc("POST "+pathCommits, s.handleCommits)
 	mux.HandleFunc("POST "+pathReadIndex, s.handleReadIndex)
 	mux.HandleFunc("POST "+pathJoin, s.handleJoin)
 	return mux
-}
-
-func (s *Store) handleCommit(w http.ResponseWriter, r *http.Request) {
-	if s.raft.State() != raft.Leader {
-		http.Error(w, "not leader", http.StatusMisdirectedRequest)
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxEntryBytes+1))
-	if err != nil || len(data) > maxEntryBytes {
-		http.Error(w, "entry too large or unreadable", http.StatusBadRequest)
-		return
-	}
-	if kind, err := entryKind(data); err != nil || (kind != kindTxn && kind != kindNodeMeta) {
-		http.Error(w, "bad entry", http.StatusBadRequest)
-		return
-	}
-	o, err := s.propose(r.Context(), data)
-	if err != nil {
-		writeStoreError(w, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Write(o.encode())
-}
-
-func writeStoreError(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, errNotSent):
-		http.Error(w, err.Error(), http.StatusMisdirectedRequest)
-	case errors.Is(err, ErrUnknownResult):
-		http.Error(w, err.Error(), http.StatusGatewayTimeout)
-	default:
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
-	}
 }
 
 func (s *Store) handleReadIndex(w http.ResponseWriter, r *http.Request) {
@@ -174,37 +139,6 @@ func (s *Store) post(ctx context.Context, addr, path string, body []byte) (int, 
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, maxEntryBytes))
 	return resp.StatusCode, reply, err
-}
-
-func (s *Store) forwardCommit(ctx context.Context, addr string, data []byte) (*commitOutcome, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+pathCommit, bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		// Whether the request reached the leader cannot be told from here,
-		// unless the connection was never made.
-		if isDialError(err) {
-			return nil, fmt.Errorf("%w: %v", errNotSent, err)
-		}
-		return nil, ErrUnknownResult
-	}
-	defer resp.Body.Close()
-	reply, err := io.ReadAll(io.LimitReader(resp.Body, maxEntryBytes))
-	if err != nil {
-		return nil, ErrUnknownResult
-	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-		return decodeOutcome(reply)
-	case http.StatusMisdirectedRequest:
-		return nil, fmt.Errorf("%w: %s", errNotSent, bytes.TrimSpace(reply))
-	case http.StatusGatewayTimeout:
-		return nil, ErrUnknownResult
-	default:
-		return nil, fmt.Errorf("forward commit to %s: status %d: %s", addr, resp.StatusCode, bytes.TrimSpace(reply))
-	}
 }
 
 func isDialError(err error) bool {

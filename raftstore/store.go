@@ -113,6 +113,7 @@ type Store struct {
 	// acknowledged by earlier leaders, and it may answer read-index requests.
 	readyTerm atomic.Uint64
 	readIdx   batcher
+	fwd       forwarder
 	client    *http.Client
 	metrics   *storeMetrics
 
@@ -171,6 +172,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		metrics: newStoreMetrics(),
 	}
 	s.readIdx.round = s.readIndexRound
+	s.fwd.s = s
 	s.fsm = &fsm{s: s, window: newConflictWindow(cfg.ConflictWindow)}
 	if err := s.openState(); err != nil {
 		return nil, err
@@ -656,7 +658,7 @@ func (s *Store) proposeOrForward(ctx context.Context, data []byte) (*commitOutco
 			var addr string
 			addr, err = s.leaderHTTP()
 			if err == nil {
-				o, err = s.forwardCommit(ctx, addr, data)
+				o, err = s.fwd.forward(ctx, addr, data)
 			}
 		}
 		if err == nil {
