@@ -48,7 +48,6 @@ type forwarder struct {
 	s       *Store
 	mu      sync.Mutex
 	pending []fwdRequest
-	size    int
 	running bool
 }
 
