@@ -158,7 +158,7 @@ func (d *decoder) bytes() []byte {
 	return v
 }
 
-// count reads a element count and checks it against the bytes left, each
+// count reads an element count and checks it against the bytes left, each
 // element taking at least min bytes.
 func (d *decoder) count(min int) int {
 	n := d.uvarint()
