@@ -9,6 +9,7 @@ package layers
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"time"
 )
 
@@ -165,8 +166,12 @@ func View(ctx context.Context, kv KV, fn func(r Reader) error) error {
 	return fn(tx)
 }
 
+// sleep waits a random time in [backoff/2, backoff], so that transactions
+// that conflicted with each other do not retry in step, then doubles the
+// backoff up to 100 ms.
 func sleep(ctx context.Context, backoff *time.Duration) bool {
-	t := time.NewTimer(*backoff)
+	d := *backoff/2 + rand.N(*backoff/2+1)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	if *backoff < 100*time.Millisecond {
 		*backoff *= 2
