@@ -20,6 +20,12 @@ const (
 	msgWrongType    = "WRONGTYPE Operation against a key holding the wrong kind of value"
 	msgDBRange      = "ERR DB index is out of range"
 	msgDecrOverflow = "ERR decrement would overflow"
+	msgOffsetRange  = "ERR offset is out of range"
+	msgNoSuchKey    = "ERR no such key"
+	msgNotFloat     = "ERR value is not a valid float"
+	msgNaN          = "ERR increment would produce NaN or Infinity"
+	msgTooLarge     = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+	msgBadCursor    = "ERR invalid cursor"
 )
 
 // layerErrors maps the errors the layers return for a client's mistake to
@@ -32,6 +38,10 @@ var layerErrors = []struct {
 	{strkv.ErrNotInteger, msgNotInteger},
 	{strkv.ErrOverflow, msgOverflow},
 	{strkv.ErrBadDB, msgDBRange},
+	{strkv.ErrNoSuchKey, msgNoSuchKey},
+	{strkv.ErrNotFloat, msgNotFloat},
+	{strkv.ErrNaNOrInf, msgNaN},
+	{strkv.ErrTooLarge, msgTooLarge},
 }
 
 // errorMsg returns the Redis error reply for err, a failure of command

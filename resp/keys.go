@@ -1,7 +1,12 @@
 package resp
 
 import (
+	"bytes"
 	"errors"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"sync"
 
 	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/tidwall/redcon"
@@ -79,4 +84,359 @@ func lowerName(name []byte) string {
 		return cmd.name
 	}
 	return string(name)
+}
+
+// Keyspace commands added later: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT,
+// EXPIRETIME, PEXPIRETIME, PERSIST, TOUCH, DBSIZE, RENAME, RENAMENX, KEYS,
+// SCAN, RANDOMKEY.
+
+// expireAction serves the EXPIRE family: key, time, then NX|XX|GT|LT.
+// Options are checked before the time, as Redis does.
+func expireAction(c *client, name string, args [][]byte, seconds, relative bool) action {
+	var cond byte
+	for _, a := range args[3:] {
+		switch {
+		case bytes.EqualFold(a, []byte("nx")):
+			cond |= strkv.ExpireNX
+		case bytes.EqualFold(a, []byte("xx")):
+			cond |= strkv.ExpireXX
+		case bytes.EqualFold(a, []byte("gt")):
+			cond |= strkv.ExpireGT
+		case bytes.EqualFold(a, []byte("lt")):
+			cond |= strkv.ExpireLT
+		default:
+			return errAction("ERR Unsupported option " + string(cString(a, len(a))))
+		}
+	}
+	if cond&strkv.ExpireNX != 0 && cond&(strkv.ExpireXX|strkv.ExpireGT|strkv.ExpireLT) != 0 {
+		return errAction("ERR NX and XX, GT or LT options at the same time are not compatible")
+	}
+	if cond&strkv.ExpireGT != 0 && cond&strkv.ExpireLT != 0 {
+		return errAction("ERR GT and LT options at the same time are not compatible")
+	}
+	when, ok := strkv.ParseInt(args[2])
+	if !ok {
+		return errAction(msgNotInteger)
+	}
+	if seconds {
+		if when > math.MaxInt64/1000 || when < math.MinInt64/1000 {
+			return errAction(expireMsg(name))
+		}
+		when *= 1000
+	}
+	return writeAction(replyInt(c, name), strkv.ExpireOp(c.db, args[1], when, relative, cond))
+}
+
+func cmdExpire(c *client, args [][]byte) action {
+	return expireAction(c, "expire", args, true, true)
+}
+
+func cmdPExpire(c *client, args [][]byte) action {
+	return expireAction(c, "pexpire", args, false, true)
+}
+
+func cmdExpireAt(c *client, args [][]byte) action {
+	return expireAction(c, "expireat", args, true, false)
+}
+
+func cmdPExpireAt(c *client, args [][]byte) action {
+	return expireAction(c, "pexpireat", args, false, false)
+}
+
+// expireTimeAction replies with key's absolute expiry in ms or rounded s, -1 when
+// it has none, -2 when it does not exist.
+func expireTimeAction(c *client, name string, key []byte, ms bool) action {
+	db := c.db
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		m, ok, err := r.Meta(db, key)
+		switch {
+		case err != nil:
+			c.replyErr(w, name, err)
+		case !ok:
+			w.WriteInt(-2)
+		case m.ExpireAt == 0:
+			w.WriteInt(-1)
+		case ms:
+			w.WriteInt64(m.ExpireAt)
+		default:
+			w.WriteInt64((m.ExpireAt + 500) / 1000) // rounded, as Redis does
+		}
+	})
+}
+
+func cmdExpireTime(c *client, args [][]byte) action {
+	return expireTimeAction(c, "expiretime", args[1], false)
+}
+
+func cmdPExpireTime(c *client, args [][]byte) action {
+	return expireTimeAction(c, "pexpiretime", args[1], true)
+}
+
+func cmdPersist(c *client, args [][]byte) action {
+	return writeAction(replyInt(c, "persist"), strkv.PersistOp(c.db, args[1]))
+}
+
+// cmdTouch counts the keys that exist, as EXISTS does; Aspen keeps no
+// access times to update.
+func cmdTouch(c *client, args [][]byte) action {
+	db, keys := c.db, args[1:]
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		n, err := r.Exists(db, keys...)
+		if err != nil {
+			c.replyErr(w, "touch", err)
+			return
+		}
+		w.WriteInt(n)
+	})
+}
+
+func cmdDBSize(c *client, args [][]byte) action {
+	db := c.db
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		n, err := r.DBSize(db)
+		if err != nil {
+			c.replyErr(w, "dbsize", err)
+			return
+		}
+		w.WriteInt64(n)
+	})
+}
+
+func cmdRename(c *client, args [][]byte) action {
+	return writeAction(func(w redcon.Conn, res [][]byte) {
+		if _, err := strkv.DecodeInt(res[0]); err != nil {
+			c.replyErr(w, "rename", err)
+			return
+		}
+		w.WriteString("OK")
+	}, strkv.RenameOp(c.db, args[1], args[2], false))
+}
+
+func cmdRenameNX(c *client, args [][]byte) action {
+	return writeAction(replyInt(c, "renamenx"), strkv.RenameOp(c.db, args[1], args[2], true))
+}
+
+// cmdKeys replies with every live key matching the glob pattern, in key
+// order.
+func cmdKeys(c *client, args [][]byte) action {
+	db, pat := c.db, args[1]
+	all := len(pat) == 1 && pat[0] == '*'
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		var keys [][]byte
+		err := r.ScanKeys(db, nil, func(k []byte, _ strkv.Meta) bool {
+			if all || globMatch(pat, k) {
+				keys = append(keys, bytes.Clone(k))
+			}
+			return true
+		})
+		if err != nil {
+			c.replyErr(w, "keys", err)
+			return
+		}
+		w.WriteArray(len(keys))
+		for _, k := range keys {
+			w.WriteBulk(k)
+		}
+	})
+}
+
+// SCAN cursors. The keyspace is walked in key order, and a cursor names
+// where to resume: the shortest name S with last < S <= next, where last is
+// the last key the batch visited and next the first it did not. Keys are
+// never returned twice and every key present for the whole scan is
+// returned. When S has at most scanCursorBytes bytes it is packed into the
+// number itself, as (len+1)<<56 | bytes (never 0, the same on every node);
+// a longer S is kept in the server's cursor table under a number with bit
+// 62 set (cursors stay below 2^63 for clients that parse them as signed). A table cursor is only valid on the node that issued it and
+// until cursorTableSize newer ones push it out; then SCAN replies "ERR
+// invalid cursor".
+const (
+	scanCursorBytes = 7
+	cursorTableBit  = uint64(1) << 62
+	cursorTableSize = 1 << 14
+)
+
+func encodeCursor(prefix []byte) uint64 {
+	c := uint64(len(prefix)+1) << 56
+	for i, b := range prefix {
+		c |= uint64(b) << (8 * (6 - i))
+	}
+	return c
+}
+
+// decodeCursor returns the key name a packed cursor resumes at; cursor 0
+// starts from the beginning.
+func decodeCursor(c uint64) ([]byte, bool) {
+	if c == 0 {
+		return nil, true
+	}
+	n := int(c>>56) - 1
+	if n < 0 || n > scanCursorBytes {
+		return nil, false
+	}
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(c >> (8 * (6 - i)))
+	}
+	if encodeCursor(p) != c {
+		return nil, false // bytes set past the length
+	}
+	return p, true
+}
+
+// separator returns the shortest name S with last < S <= next, for keys
+// last < next.
+func separator(last, next []byte) []byte {
+	i := 0
+	for i < len(last) && i < len(next) && last[i] == next[i] {
+		i++
+	}
+	return next[:min(i+1, len(next))]
+}
+
+// cursorTable keeps SCAN resume points too long to pack into a cursor,
+// the oldest pushed out first. It is safe for concurrent use.
+type cursorTable struct {
+	mu    sync.Mutex
+	next  uint64
+	names map[uint64][]byte
+	order []uint64 // ring of ids, oldest at head
+	head  int
+}
+
+// put stores name and returns its cursor.
+func (t *cursorTable) put(name []byte) uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.names == nil {
+		t.names = make(map[uint64][]byte)
+		t.next = rand.Uint64()
+	}
+	t.next++
+	id := t.next&(cursorTableBit-1) | cursorTableBit
+	if len(t.order) < cursorTableSize {
+		t.order = append(t.order, id)
+	} else {
+		delete(t.names, t.order[t.head])
+		t.order[t.head] = id
+		t.head = (t.head + 1) % cursorTableSize
+	}
+	t.names[id] = bytes.Clone(name)
+	return id
+}
+
+// get returns the name stored under cursor id.
+func (t *cursorTable) get(id uint64) ([]byte, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	name, ok := t.names[id]
+	return name, ok
+}
+
+// resumeAt returns the key name cursor c resumes at.
+func (s *Server) resumeAt(c uint64) ([]byte, bool) {
+	if c >= cursorTableBit {
+		return s.cursors.get(c)
+	}
+	return decodeCursor(c)
+}
+
+// cursorFor returns the cursor that resumes at name.
+func (s *Server) cursorFor(name []byte) uint64 {
+	if len(name) <= scanCursorBytes {
+		return encodeCursor(name)
+	}
+	return s.cursors.put(name)
+}
+
+// cmdScan serves SCAN cursor [MATCH pattern] [COUNT n] [TYPE type].
+func cmdScan(c *client, args [][]byte) action {
+	var cur uint64
+	if len(args[1]) > 0 {
+		var err error
+		if cur, err = strconv.ParseUint(string(args[1]), 10, 64); err != nil {
+			return errAction(msgBadCursor)
+		}
+	}
+	from, ok := c.s.resumeAt(cur)
+	if !ok {
+		return errAction(msgBadCursor)
+	}
+	count := int64(10)
+	var pat, typ []byte
+	for i := 2; i < len(args); i += 2 {
+		if i+1 >= len(args) {
+			return errAction(msgSyntax)
+		}
+		switch v := args[i+1]; {
+		case bytes.EqualFold(args[i], []byte("count")):
+			n, ok := strkv.ParseInt(v)
+			if !ok {
+				return errAction(msgNotInteger)
+			}
+			if n < 1 {
+				return errAction(msgSyntax)
+			}
+			count = n
+		case bytes.EqualFold(args[i], []byte("match")):
+			pat = v
+			if len(pat) == 1 && pat[0] == '*' {
+				pat = nil
+			}
+		case bytes.EqualFold(args[i], []byte("type")):
+			typ = v
+		default:
+			return errAction(msgSyntax)
+		}
+	}
+	db := c.db
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		var keys [][]byte
+		var last, resume []byte
+		seen := int64(0)
+		err := r.ScanKeys(db, from, func(k []byte, m strkv.Meta) bool {
+			if seen >= count {
+				resume = bytes.Clone(separator(last, k))
+				return false
+			}
+			seen++
+			last = append(last[:0], k...)
+			if (pat == nil || globMatch(pat, k)) &&
+				(typ == nil || bytes.EqualFold(typ, []byte(m.Type.String()))) {
+				keys = append(keys, bytes.Clone(k))
+			}
+			return true
+		})
+		if err != nil {
+			c.replyErr(w, "scan", err)
+			return
+		}
+		w.WriteArray(2)
+		if resume == nil {
+			w.WriteBulkString("0")
+		} else {
+			w.WriteBulkString(strconv.FormatUint(c.s.cursorFor(resume), 10))
+		}
+		w.WriteArray(len(keys))
+		for _, k := range keys {
+			w.WriteBulk(k)
+		}
+	})
+}
+
+// cmdRandomKey replies with a live key from a random point of the
+// keyspace, or nil when the database is empty.
+func cmdRandomKey(c *client, args [][]byte) action {
+	db, pick := c.db, rand.Uint64()
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		k, ok, err := r.RandomKey(db, pick)
+		switch {
+		case err != nil:
+			c.replyErr(w, "randomkey", err)
+		case !ok:
+			w.WriteNull()
+		default:
+			w.WriteBulk(k)
+		}
+	})
 }

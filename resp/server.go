@@ -45,8 +45,9 @@ type Server struct {
 	// DefaultMaxClients.
 	MaxClients int
 
-	strs   *strkv.Store
-	logger *slog.Logger
+	strs    *strkv.Store
+	cursors cursorTable // SCAN resume points too long for a cursor
+	logger  *slog.Logger
 
 	ctx    context.Context // cancelled by Close: aborts in-flight commands
 	cancel context.CancelFunc
@@ -265,25 +266,51 @@ func init() {
 
 func commandList() []*command {
 	return []*command{
+		{name: "append", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdAppend},
 		{name: "client", arity: -2, flags: []string{flagNoScript, flagLoading, flagStale}, group: "connection", run: cmdClient},
 		{name: "command", arity: -1, flags: []string{flagLoading, flagStale}, group: "connection", run: cmdCommand},
+		{name: "dbsize", arity: 1, flags: []string{flagReadonly, flagFast}, group: "keyspace", run: cmdDBSize},
 		{name: "decr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecr},
 		{name: "decrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecrBy},
 		{name: "del", arity: -2, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
 		{name: "echo", arity: 2, flags: []string{flagFast}, group: "connection", run: cmdEcho},
 		{name: "exists", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdExists},
+		{name: "expire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpire},
+		{name: "expireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireAt},
+		{name: "expiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireTime},
 		{name: "flushall", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushAll},
 		{name: "flushdb", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushDB},
 		{name: "get", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGet},
+		{name: "getdel", arity: 2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetDel},
+		{name: "getex", arity: -2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetEx},
+		{name: "getrange", arity: 4, flags: []string{flagReadonly}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetRange},
+		{name: "getset", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetSet},
 		{name: "incr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncr},
 		{name: "incrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrBy},
+		{name: "incrbyfloat", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrByFloat},
+		{name: "keys", arity: 2, flags: []string{flagReadonly}, group: "keyspace", run: cmdKeys},
 		{name: "mget", arity: -2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: -1, step: 1, run: cmdMGet},
 		{name: "mset", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSet},
+		{name: "msetnx", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSetNX},
+		{name: "persist", arity: 2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPersist},
+		{name: "pexpire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpire},
+		{name: "pexpireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireAt},
+		{name: "pexpiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireTime},
 		{name: "ping", arity: -1, flags: []string{flagFast}, group: "connection", run: cmdPing},
+		{name: "psetex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdPSetEX},
 		{name: "pttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPTTL},
 		{name: "quit", arity: -1, flags: []string{flagNoScript, flagLoading, flagStale, flagFast}, group: "connection", run: cmdQuit},
+		{name: "randomkey", arity: 1, flags: []string{flagReadonly}, group: "keyspace", run: cmdRandomKey},
+		{name: "rename", arity: 3, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRename},
+		{name: "renamenx", arity: 3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRenameNX},
+		{name: "scan", arity: -2, flags: []string{flagReadonly}, group: "keyspace", run: cmdScan},
 		{name: "select", arity: 2, flags: []string{flagLoading, flagStale, flagFast}, group: "connection", run: cmdSelect},
 		{name: "set", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSet},
+		{name: "setex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetEX},
+		{name: "setnx", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetNX},
+		{name: "setrange", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetRange},
+		{name: "strlen", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdStrlen},
+		{name: "touch", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdTouch},
 		{name: "ttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdTTL},
 		{name: "type", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdType},
 		{name: "unlink", arity: -2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},

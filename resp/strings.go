@@ -207,3 +207,253 @@ func cmdMSet(c *client, args [][]byte) action {
 		w.WriteString("OK")
 	}, muts...)
 }
+
+// String commands added later: SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX,
+// APPEND, STRLEN, GETRANGE, SETRANGE, MSETNX, INCRBYFLOAT.
+
+// replyInt writes the integer result of a mutation decoded by DecodeInt.
+func replyInt(c *client, name string) func(w redcon.Conn, res [][]byte) {
+	return func(w redcon.Conn, res [][]byte) {
+		n, err := strkv.DecodeInt(res[0])
+		if err != nil {
+			c.replyErr(w, name, err)
+			return
+		}
+		w.WriteInt64(n)
+	}
+}
+
+// replyValue writes the value result of a GetExOp or GetDelOp.
+func replyValue(c *client, name string) func(w redcon.Conn, res [][]byte) {
+	return func(w redcon.Conn, res [][]byte) {
+		v, ok, err := strkv.DecodeValue(res[0])
+		switch {
+		case err != nil:
+			c.replyErr(w, name, err)
+		case !ok:
+			w.WriteNull()
+		default:
+			w.WriteBulk(v)
+		}
+	}
+}
+
+func cmdSetNX(c *client, args [][]byte) action {
+	return writeAction(func(w redcon.Conn, res [][]byte) {
+		r, err := strkv.DecodeSet(res[0])
+		switch {
+		case err != nil:
+			c.replyErr(w, "setnx", err)
+		case r.Set:
+			w.WriteInt(1)
+		default:
+			w.WriteInt(0)
+		}
+	}, strkv.SetOp(c.db, args[1], args[2], strkv.SetOptions{NX: true}))
+}
+
+// setExAction serves SETEX and PSETEX: key, TTL, value.
+func setExAction(c *client, name string, args [][]byte, seconds bool) action {
+	ttl, ok := strkv.ParseInt(args[2])
+	if !ok {
+		return errAction(msgNotInteger)
+	}
+	if ttl <= 0 || (seconds && ttl > math.MaxInt64/1000) {
+		return errAction(expireMsg(name))
+	}
+	if seconds {
+		ttl *= 1000
+	}
+	return writeAction(func(w redcon.Conn, res [][]byte) {
+		if _, err := strkv.DecodeSet(res[0]); err != nil {
+			c.replyErr(w, name, err)
+			return
+		}
+		w.WriteString("OK")
+	}, strkv.SetOp(c.db, args[1], args[3], strkv.SetOptions{TTLMillis: ttl}))
+}
+
+func cmdSetEX(c *client, args [][]byte) action { return setExAction(c, "setex", args, true) }
+
+func cmdPSetEX(c *client, args [][]byte) action { return setExAction(c, "psetex", args, false) }
+
+func cmdGetSet(c *client, args [][]byte) action {
+	return writeAction(func(w redcon.Conn, res [][]byte) {
+		r, err := strkv.DecodeSet(res[0])
+		switch {
+		case err != nil:
+			c.replyErr(w, "getset", err)
+		case r.OldExists:
+			w.WriteBulk(r.Old)
+		default:
+			w.WriteNull()
+		}
+	}, strkv.SetOp(c.db, args[1], args[2], strkv.SetOptions{Get: true}))
+}
+
+func cmdGetDel(c *client, args [][]byte) action {
+	return writeAction(replyValue(c, "getdel"), strkv.GetDelOp(c.db, args[1]))
+}
+
+// getexOptions are GETEX's keywords: the bit and the bits it excludes.
+var getexOptions = []struct {
+	word     string
+	bit      int
+	excludes int
+}{
+	{"EX", optEX, optPersist | optAnyExpire&^optEX},
+	{"PX", optPX, optPersist | optAnyExpire&^optPX},
+	{"EXAT", optEXAT, optPersist | optAnyExpire&^optEXAT},
+	{"PXAT", optPXAT, optPersist | optAnyExpire&^optPXAT},
+	{"PERSIST", optPersist, optAnyExpire},
+}
+
+const optPersist = optPXAT << 1
+
+// cmdGetEx parses GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]. Redis
+// checks the expiry value only once it has found the string, so a bad
+// value travels to the mutation as a deferred error.
+func cmdGetEx(c *client, args [][]byte) action {
+	flags := 0
+	var expire []byte
+	for j := 2; j < len(args); j++ {
+		matched := false
+		for _, o := range getexOptions {
+			if !bytes.EqualFold(args[j], []byte(o.word)) || flags&o.excludes != 0 {
+				continue
+			}
+			if o.bit != optPersist {
+				if j+1 >= len(args) {
+					break
+				}
+				j++
+				expire = args[j]
+			}
+			flags |= o.bit
+			matched = true
+			break
+		}
+		if !matched {
+			return errAction(msgSyntax)
+		}
+	}
+	db, key := c.db, args[1]
+	if flags == 0 {
+		return readAction(func(w redcon.Conn, r *strkv.Reader) {
+			v, ok, err := r.Get(db, key)
+			switch {
+			case err != nil:
+				c.replyErr(w, "getex", err)
+			case !ok:
+				w.WriteNull()
+			default:
+				w.WriteBulk(v)
+			}
+		})
+	}
+	opt := strkv.GetExOptions{Persist: flags&optPersist != 0}
+	if flags&optAnyExpire != 0 {
+		ms, ok := strkv.ParseInt(expire)
+		seconds := flags&(optEX|optEXAT) != 0
+		switch {
+		case !ok:
+			opt.ArgErr = strkv.ErrNotInteger
+		case ms <= 0 || (seconds && ms > math.MaxInt64/1000):
+			opt.ArgErr = strkv.ErrInvalidExpire
+		case seconds:
+			ms *= 1000
+		}
+		if flags&(optEX|optPX) != 0 {
+			opt.TTLMillis = ms
+		} else {
+			opt.ExpireAtMillis = ms
+		}
+		if opt.ArgErr != nil {
+			opt.TTLMillis, opt.ExpireAtMillis = 0, 0
+		}
+	}
+	return writeAction(replyValue(c, "getex"), strkv.GetExOp(db, key, opt))
+}
+
+func cmdAppend(c *client, args [][]byte) action {
+	return writeAction(replyInt(c, "append"), strkv.AppendOp(c.db, args[1], args[2]))
+}
+
+func cmdStrlen(c *client, args [][]byte) action {
+	db, key := c.db, args[1]
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		v, _, err := r.Get(db, key)
+		if err != nil {
+			c.replyErr(w, "strlen", err)
+			return
+		}
+		w.WriteInt(len(v))
+	})
+}
+
+func cmdGetRange(c *client, args [][]byte) action {
+	start, ok1 := strkv.ParseInt(args[2])
+	end, ok2 := strkv.ParseInt(args[3])
+	if !ok1 || !ok2 {
+		return errAction(msgNotInteger)
+	}
+	db, key := c.db, args[1]
+	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		v, _, err := r.Get(db, key)
+		if err != nil {
+			c.replyErr(w, "getrange", err)
+			return
+		}
+		w.WriteBulk(substr(v, start, end))
+	})
+}
+
+// substr is GETRANGE's slice of v: negative indexes count from the end,
+// both ends inclusive, clamped to v.
+func substr(v []byte, start, end int64) []byte {
+	n := int64(len(v))
+	if start < 0 && end < 0 && start > end {
+		return []byte{}
+	}
+	if start < 0 {
+		start = max(n+start, 0)
+	}
+	if end < 0 {
+		end = max(n+end, 0)
+	}
+	end = min(end, n-1)
+	if start > end || n == 0 {
+		return []byte{}
+	}
+	return v[start : end+1]
+}
+
+func cmdSetRange(c *client, args [][]byte) action {
+	off, ok := strkv.ParseInt(args[2])
+	switch {
+	case !ok:
+		return errAction(msgNotInteger)
+	case off < 0:
+		return errAction(msgOffsetRange)
+	}
+	return writeAction(replyInt(c, "setrange"), strkv.SetRangeOp(c.db, args[1], off, args[3]))
+}
+
+// cmdMSetNX sets every pair only if none of the keys exists, atomically.
+func cmdMSetNX(c *client, args [][]byte) action {
+	if len(args)%2 == 0 {
+		return errAction(arityMsg("msetnx"))
+	}
+	return writeAction(replyInt(c, "msetnx"), strkv.MSetNXOp(c.db, args[1:]))
+}
+
+func cmdIncrByFloat(c *client, args [][]byte) action {
+	return writeAction(func(w redcon.Conn, res [][]byte) {
+		v, err := strkv.DecodeIncrByFloat(res[0])
+		if err != nil {
+			c.replyErr(w, "incrbyfloat", err)
+			return
+		}
+		w.WriteBulk(v)
+	}, strkv.IncrByFloatOp(c.db, args[1], args[2]))
+}

@@ -27,6 +27,14 @@ func Mutations() map[string]layers.MutationFunc {
 		opIncrBy: mutIncrBy,
 		opDel:    mutDel,
 		opSweep:  mutSweep,
+
+		opGetEx:       mutGetEx,
+		opAppend:      mutAppend,
+		opSetRange:    mutSetRange,
+		opIncrByFloat: mutIncrByFloat,
+		opMSetNX:      mutMSetNX,
+		opExpire:      mutExpire,
+		opRename:      mutRename,
 	}
 }
 
@@ -39,6 +47,10 @@ const (
 	resNotInteger
 	resOverflow
 	resInvalidExpire
+	resNoSuchKey
+	resNotFloat
+	resNaN
+	resTooLarge
 )
 
 // statusErr maps a result status byte to the exported sentinel.
@@ -54,6 +66,14 @@ func statusErr(st byte) error {
 		return ErrOverflow
 	case resInvalidExpire:
 		return ErrInvalidExpire
+	case resNoSuchKey:
+		return ErrNoSuchKey
+	case resNotFloat:
+		return ErrNotFloat
+	case resNaN:
+		return ErrNaNOrInf
+	case resTooLarge:
+		return ErrTooLarge
 	default:
 		return fmt.Errorf("unknown result status %d: %w", st, errMalformed)
 	}

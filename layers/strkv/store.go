@@ -9,9 +9,11 @@
 //	("exp", expireAt, "kv", db, key)  -> "" expiry index, swept by Sweep
 //
 // Every write whose effect depends on the current state (SET NX/XX/GET,
-// INCRBY, DEL counting, replacing a key of another type) is a deterministic
-// mutation run at apply time on every replica with the commit's timestamp as
-// the clock, so concurrent writers of one hot key never conflict. Mutations
+// INCRBY, INCRBYFLOAT, APPEND, SETRANGE, GETEX, GETDEL, MSETNX, the EXPIRE
+// family, PERSIST, RENAME, DEL counting, replacing a key of another type)
+// is a deterministic mutation run at apply time on every replica with the
+// commit's timestamp as the clock, so concurrent writers of one hot key
+// never conflict. Mutations
 // must be registered when the store is opened: see Mutations.
 //
 // Expiry is lazy on reads: a key whose ExpireAt is at or before the reading
@@ -41,6 +43,14 @@ var (
 	// ErrInvalidExpire: an expiry is not positive or overflows when added
 	// to the commit time.
 	ErrInvalidExpire = errors.New("strkv: invalid expire time")
+	// ErrNoSuchKey: RENAME of a key that does not exist.
+	ErrNoSuchKey = errors.New("strkv: no such key")
+	// ErrNotFloat: a value or increment is not a valid float.
+	ErrNotFloat = errors.New("strkv: value is not a valid float")
+	// ErrNaNOrInf: a float increment would give NaN or an infinity.
+	ErrNaNOrInf = errors.New("strkv: increment would produce NaN or Infinity")
+	// ErrTooLarge: a string would exceed MaxStringLen.
+	ErrTooLarge = errors.New("strkv: string exceeds maximum allowed size")
 	// ErrBadDB: a database number outside [0, NumDBs).
 	ErrBadDB = errors.New("strkv: database index out of range")
 )
