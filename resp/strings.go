@@ -39,14 +39,47 @@ const (
 
 const optAnyExpire = optEX | optPX | optEXAT | optPXAT
 
-// setOptions are SET's keywords: the bit, the bits it excludes, and whether
-// it takes a value.
-var setOptions = []struct {
+// keywordOption is one option keyword of a command: the flag bit it sets,
+// the bits it may not be combined with, and whether a value follows it.
+type keywordOption struct {
 	word     string
 	bit      int
 	excludes int
 	value    bool
-}{
+}
+
+// parseKeywords reads option keywords (case-insensitive) as Redis does: a
+// keyword that is unknown, repeated against an excluded one, or missing its
+// value is a syntax error (ok false). It returns the flags set and the
+// value of the last keyword that took one.
+func parseKeywords(args [][]byte, table []keywordOption) (flags int, value []byte, ok bool) {
+	for j := 0; j < len(args); j++ {
+		matched := false
+		for _, o := range table {
+			if !bytes.EqualFold(args[j], []byte(o.word)) || flags&o.excludes != 0 {
+				continue
+			}
+			if o.value {
+				if j+1 >= len(args) {
+					break
+				}
+				j++
+				value = args[j]
+			}
+			flags |= o.bit
+			matched = true
+			break
+		}
+		if !matched {
+			return 0, nil, false
+		}
+	}
+	return flags, value, true
+}
+
+// setOptions are SET's keywords: the bit, the bits it excludes, and whether
+// it takes a value.
+var setOptions = []keywordOption{
 	{"NX", optNX, optXX, false},
 	{"XX", optXX, optNX, false},
 	{"GET", optGet, 0, false},
@@ -61,28 +94,9 @@ var setOptions = []struct {
 // in Redis's order: options, then the expiry value, then (at apply time)
 // the GET type check and the NX/XX condition.
 func cmdSet(c *client, args [][]byte) action {
-	flags := 0
-	var expire []byte
-	for j := 3; j < len(args); j++ {
-		matched := false
-		for _, o := range setOptions {
-			if !bytes.EqualFold(args[j], []byte(o.word)) || flags&o.excludes != 0 {
-				continue
-			}
-			if o.value {
-				if j+1 >= len(args) {
-					break
-				}
-				j++
-				expire = args[j]
-			}
-			flags |= o.bit
-			matched = true
-			break
-		}
-		if !matched {
-			return errAction(msgSyntax)
-		}
+	flags, expire, ok := parseKeywords(args[3:], setOptions)
+	if !ok {
+		return errAction(msgSyntax)
 	}
 	opt := strkv.SetOptions{
 		NX:      flags&optNX != 0,
@@ -295,17 +309,14 @@ func cmdGetDel(c *client, args [][]byte) action {
 	return writeAction(replyValue(c, "getdel"), strkv.GetDelOp(c.db, args[1]))
 }
 
-// getexOptions are GETEX's keywords: the bit and the bits it excludes.
-var getexOptions = []struct {
-	word     string
-	bit      int
-	excludes int
-}{
-	{"EX", optEX, optPersist | optAnyExpire&^optEX},
-	{"PX", optPX, optPersist | optAnyExpire&^optPX},
-	{"EXAT", optEXAT, optPersist | optAnyExpire&^optEXAT},
-	{"PXAT", optPXAT, optPersist | optAnyExpire&^optPXAT},
-	{"PERSIST", optPersist, optAnyExpire},
+// getexOptions are GETEX's keywords: the bit, the bits it excludes, and
+// whether it takes a value.
+var getexOptions = []keywordOption{
+	{"EX", optEX, optPersist | optAnyExpire&^optEX, true},
+	{"PX", optPX, optPersist | optAnyExpire&^optPX, true},
+	{"EXAT", optEXAT, optPersist | optAnyExpire&^optEXAT, true},
+	{"PXAT", optPXAT, optPersist | optAnyExpire&^optPXAT, true},
+	{"PERSIST", optPersist, optAnyExpire, false},
 }
 
 const optPersist = optPXAT << 1
@@ -314,28 +325,9 @@ const optPersist = optPXAT << 1
 // checks the expiry value only once it has found the string, so a bad
 // value travels to the mutation as a deferred error.
 func cmdGetEx(c *client, args [][]byte) action {
-	flags := 0
-	var expire []byte
-	for j := 2; j < len(args); j++ {
-		matched := false
-		for _, o := range getexOptions {
-			if !bytes.EqualFold(args[j], []byte(o.word)) || flags&o.excludes != 0 {
-				continue
-			}
-			if o.bit != optPersist {
-				if j+1 >= len(args) {
-					break
-				}
-				j++
-				expire = args[j]
-			}
-			flags |= o.bit
-			matched = true
-			break
-		}
-		if !matched {
-			return errAction(msgSyntax)
-		}
+	flags, expire, ok := parseKeywords(args[2:], getexOptions)
+	if !ok {
+		return errAction(msgSyntax)
 	}
 	db, key := c.db, args[1]
 	if flags == 0 {
