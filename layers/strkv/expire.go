@@ -23,13 +23,13 @@ func (s *Store) Sweep(ctx context.Context, limit int) (deleted int, more bool, e
 	if err != nil {
 		return 0, false, fmt.Errorf("sweep expired keys: %w", err)
 	}
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil {
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil {
 		return 0, false, err
 	}
-	n := d.uvarint()
-	m := d.byte()
-	if err := d.done(); err != nil {
+	n := d.Uvarint()
+	m := d.Byte()
+	if err := d.Done(); err != nil {
 		return 0, false, fmt.Errorf("sweep result: %w", err)
 	}
 	return int(n), m == 1, nil

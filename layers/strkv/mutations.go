@@ -168,9 +168,9 @@ const (
 
 func encodeSet(db int, key, val []byte, opt SetOptions) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(key)
-	e.bytes(val)
+	e.Uvarint(uint64(db))
+	e.Bytes(key)
+	e.Bytes(val)
 	var f byte
 	if opt.NX {
 		f |= setNX
@@ -184,31 +184,31 @@ func encodeSet(db int, key, val []byte, opt SetOptions) []byte {
 	if opt.KeepTTL {
 		f |= setKeepTTL
 	}
-	e.byte(f)
+	e.Byte(f)
 	switch {
 	case opt.TTLMillis != 0:
-		e.byte(expRelative)
-		e.int64(opt.TTLMillis)
+		e.Byte(expRelative)
+		e.Int64(opt.TTLMillis)
 	case opt.ExpireAtMillis != 0:
-		e.byte(expAbsolute)
-		e.int64(opt.ExpireAtMillis)
+		e.Byte(expAbsolute)
+		e.Int64(opt.ExpireAtMillis)
 	default:
-		e.byte(expNone)
-		e.int64(0)
+		e.Byte(expNone)
+		e.Int64(0)
 	}
-	return e.b
+	return e.B
 }
 
 // mutSet result: status, set (0/1), old exists (0/1), old value.
 func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	val := d.bytes()
-	flags := d.byte()
-	kind := d.byte()
-	ev := d.int64()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	val := d.Bytes()
+	flags := d.Byte()
+	kind := d.Byte()
+	ev := d.Int64()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("set: %w", err)
 	}
 	now := m.Now()
@@ -266,19 +266,19 @@ func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 
 func encodeIncrBy(db int, key []byte, delta int64) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(key)
-	e.int64(delta)
-	return e.b
+	e.Uvarint(uint64(db))
+	e.Bytes(key)
+	e.Int64(delta)
+	return e.B
 }
 
 // mutIncrBy result: status, then the new value (8 bytes) when status is OK.
 func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	delta := d.int64()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	delta := d.Int64()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("incrby: %w", err)
 	}
 	now := m.Now()
@@ -311,34 +311,34 @@ func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	put(m, db, key, c, nm)
 	var e enc
-	e.byte(resOK)
-	e.int64(n)
-	return e.b, nil
+	e.Byte(resOK)
+	e.Int64(n)
+	return e.B, nil
 }
 
 func encodeDel(db int, keys [][]byte) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.uvarint(uint64(len(keys)))
+	e.Uvarint(uint64(db))
+	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
-		e.bytes(k)
+		e.Bytes(k)
 	}
-	return e.b
+	return e.B
 }
 
 // mutDel result: status, then the number of live keys removed (uvarint).
 func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	n := d.uvarint()
-	if d.err == nil && n > uint64(len(d.b)) {
-		d.fail("key count") // every key takes at least one byte
+	d := dec{B: args}
+	db := decDB(&d)
+	n := d.Uvarint()
+	if d.Err == nil && n > uint64(len(d.B)) {
+		d.Fail("key count") // every key takes at least one byte
 	}
 	keys := make([][]byte, 0, min(n, 1024))
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		keys = append(keys, d.bytes())
+	for i := uint64(0); i < n && d.Err == nil; i++ {
+		keys = append(keys, d.Bytes())
 	}
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("del: %w", err)
 	}
 	nowMs := m.Now().UnixMilli()
@@ -354,15 +354,15 @@ func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
 		remove(m, db, k, c)
 	}
 	var e enc
-	e.byte(resOK)
-	e.uvarint(count)
-	return e.b, nil
+	e.Byte(resOK)
+	e.Uvarint(count)
+	return e.B, nil
 }
 
 func encodeSweep(limit int) []byte {
 	var e enc
-	e.uvarint(uint64(limit))
-	return e.b
+	e.Uvarint(uint64(limit))
+	return e.B
 }
 
 // mutSweep deletes up to limit keys whose expiry is due at the commit time,
@@ -371,9 +371,9 @@ func encodeSweep(limit int) []byte {
 // Result: status, keys deleted (uvarint), more (0/1): whether due entries
 // remain.
 func mutSweep(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	limit := d.uvarint()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	limit := d.Uvarint()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	nowMs := m.Now().UnixMilli()
@@ -431,14 +431,14 @@ func mutSweep(m layers.Mutator, args []byte) ([]byte, error) {
 		m.DeleteRange(begin, append(last, 0))
 	}
 	var e enc
-	e.byte(resOK)
-	e.uvarint(deleted)
+	e.Byte(resOK)
+	e.Uvarint(deleted)
 	if more {
-		e.byte(1)
+		e.Byte(1)
 	} else {
-		e.byte(0)
+		e.Byte(0)
 	}
-	return e.b, nil
+	return e.B, nil
 }
 
 // ParseInt parses b as Redis parses an integer argument or value: an

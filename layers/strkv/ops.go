@@ -60,12 +60,12 @@ func argStatus(err error) byte {
 
 func encodeGetEx(db int, key []byte, mode byte, v int64, deferred byte) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(key)
-	e.byte(mode)
-	e.int64(v)
-	e.byte(deferred)
-	return e.b
+	e.Uvarint(uint64(db))
+	e.Bytes(key)
+	e.Byte(mode)
+	e.Int64(v)
+	e.Byte(deferred)
+	return e.B
 }
 
 // GetExOp prepares a GETEX of key in db.
@@ -91,14 +91,14 @@ func GetDelOp(db int, key []byte) Mutation {
 // value the key held (ok false when it did not exist), or ErrWrongType,
 // ErrNotInteger, ErrInvalidExpire. val aliases res.
 func DecodeValue(res []byte) (val []byte, ok bool, err error) {
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil || d.err != nil {
-		return nil, false, joinErr(err, d.err)
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil || d.Err != nil {
+		return nil, false, joinErr(err, d.Err)
 	}
-	ok = d.byte() == 1
-	val = d.b
-	if d.err != nil {
-		return nil, false, fmt.Errorf("value result: %w", d.err)
+	ok = d.Byte() == 1
+	val = d.B
+	if d.Err != nil {
+		return nil, false, fmt.Errorf("value result: %w", d.Err)
 	}
 	return val, ok, nil
 }
@@ -120,13 +120,13 @@ func valueResult(ok bool, val []byte) []byte {
 
 // mutGetEx result: status, exists (0/1), value.
 func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	mode := d.byte()
-	v := d.int64()
-	deferred := d.byte()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	mode := d.Byte()
+	v := d.Int64()
+	deferred := d.Byte()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("getex: %w", err)
 	}
 	nowMs := m.Now().UnixMilli()
@@ -176,11 +176,11 @@ func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 
 func encodeKeyVal(db int, key []byte, off int64, val []byte) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(key)
-	e.int64(off)
-	e.bytes(val)
-	return e.b
+	e.Uvarint(uint64(db))
+	e.Bytes(key)
+	e.Int64(off)
+	e.Bytes(val)
+	return e.B
 }
 
 // AppendOp prepares an APPEND of val to key in db.
@@ -199,12 +199,12 @@ func SetRangeOp(db int, key []byte, offset int64, val []byte) Mutation {
 // the command did its work; or ErrWrongType, ErrTooLarge, ErrInvalidExpire,
 // ErrNoSuchKey.
 func DecodeInt(res []byte) (int64, error) {
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil || d.err != nil {
-		return 0, joinErr(err, d.err)
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil || d.Err != nil {
+		return 0, joinErr(err, d.Err)
 	}
-	n := d.uvarint()
-	if err := d.done(); err != nil {
+	n := d.Uvarint()
+	if err := d.Done(); err != nil {
 		return 0, fmt.Errorf("result: %w", err)
 	}
 	return int64(n), nil
@@ -212,9 +212,9 @@ func DecodeInt(res []byte) (int64, error) {
 
 func intResult(n uint64) []byte {
 	var e enc
-	e.byte(resOK)
-	e.uvarint(n)
-	return e.b
+	e.Byte(resOK)
+	e.Uvarint(n)
+	return e.B
 }
 
 // mutAppend result: status, new length.
@@ -249,12 +249,12 @@ func mutSetRange(m layers.Mutator, args []byte) ([]byte, error) {
 // nothing unless createEmpty (APPEND creates it, SETRANGE does not, as in
 // Redis). The key keeps its expiry.
 func editString(m layers.Mutator, args []byte, name string, createEmpty bool, edit func(old []byte, off int64, val []byte) ([]byte, bool)) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	off := d.int64()
-	val := d.bytes()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	off := d.Int64()
+	val := d.Bytes()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	now := m.Now()
@@ -297,23 +297,23 @@ func IncrByFloatOp(db int, key, incr []byte) Mutation {
 // DecodeIncrByFloat decodes the result of an IncrByFloatOp: the new value
 // as stored, or ErrWrongType, ErrNotFloat, ErrNaNOrInf. val aliases res.
 func DecodeIncrByFloat(res []byte) ([]byte, error) {
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil || d.err != nil {
-		return nil, joinErr(err, d.err)
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil || d.Err != nil {
+		return nil, joinErr(err, d.Err)
 	}
-	return d.b, nil
+	return d.B, nil
 }
 
 // mutIncrByFloat result: status, new value. It computes in 64-bit-mantissa
 // binary floating point, the precision of the x86-64 long double Redis
 // uses, so results print as Redis prints them.
 func mutIncrByFloat(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	d.int64()
-	incr := d.bytes()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	d.Int64()
+	incr := d.Bytes()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("incrbyfloat: %w", err)
 	}
 	now := m.Now()
@@ -417,27 +417,27 @@ func FormatLongDouble(f *big.Float) []byte {
 // MSetNXOp prepares an MSETNX in db of pairs: key, value, key, value...
 func MSetNXOp(db int, pairs [][]byte) Mutation {
 	var e enc
-	e.uvarint(uint64(db))
-	e.uvarint(uint64(len(pairs)))
+	e.Uvarint(uint64(db))
+	e.Uvarint(uint64(len(pairs)))
 	for _, p := range pairs {
-		e.bytes(p)
+		e.Bytes(p)
 	}
-	return Mutation{Op: opMSetNX, Args: e.b}
+	return Mutation{Op: opMSetNX, Args: e.B}
 }
 
 // mutMSetNX result: status, 1 if every key was set, 0 if any existed.
 func mutMSetNX(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	n := d.uvarint()
-	if d.err == nil && (n > uint64(len(d.b)) || n%2 != 0) {
-		d.fail("pair count")
+	d := dec{B: args}
+	db := decDB(&d)
+	n := d.Uvarint()
+	if d.Err == nil && (n > uint64(len(d.B)) || n%2 != 0) {
+		d.Fail("pair count")
 	}
 	pairs := make([][]byte, 0, min(n, 1024))
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		pairs = append(pairs, d.bytes())
+	for i := uint64(0); i < n && d.Err == nil; i++ {
+		pairs = append(pairs, d.Bytes())
 	}
-	if err := d.done(); err != nil {
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("msetnx: %w", err)
 	}
 	now := m.Now()
@@ -482,12 +482,12 @@ const (
 
 func encodeExpire(db int, key []byte, mode byte, when int64, cond byte) []byte {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(key)
-	e.byte(mode)
-	e.int64(when)
-	e.byte(cond)
-	return e.b
+	e.Uvarint(uint64(db))
+	e.Bytes(key)
+	e.Byte(mode)
+	e.Int64(when)
+	e.Byte(cond)
+	return e.B
 }
 
 // ExpireOp prepares an EXPIRE family command on key in db: when is in
@@ -511,13 +511,13 @@ func PersistOp(db int, key []byte) Mutation {
 // mutExpire result: status, 1 if the expiry was set (or the key deleted,
 // or for PERSIST removed), else 0.
 func mutExpire(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	key := d.bytes()
-	mode := d.byte()
-	when := d.int64()
-	cond := d.byte()
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	key := d.Bytes()
+	mode := d.Byte()
+	when := d.Int64()
+	cond := d.Byte()
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("expire: %w", err)
 	}
 	nowMs := m.Now().UnixMilli()
@@ -563,26 +563,26 @@ func mutExpire(m layers.Mutator, args []byte) ([]byte, error) {
 // The key keeps its expiry; a collection's members move with it.
 func RenameOp(db int, src, dst []byte, nx bool) Mutation {
 	var e enc
-	e.uvarint(uint64(db))
-	e.bytes(src)
-	e.bytes(dst)
+	e.Uvarint(uint64(db))
+	e.Bytes(src)
+	e.Bytes(dst)
 	if nx {
-		e.byte(1)
+		e.Byte(1)
 	} else {
-		e.byte(0)
+		e.Byte(0)
 	}
-	return Mutation{Op: opRename, Args: e.b}
+	return Mutation{Op: opRename, Args: e.B}
 }
 
 // mutRename result: status (ErrNoSuchKey when src does not exist), then 1
 // if renamed, 0 if RENAMENX found dst existing (or src == dst).
 func mutRename(m layers.Mutator, args []byte) ([]byte, error) {
-	d := dec{b: args}
-	db := d.db()
-	src := d.bytes()
-	dst := d.bytes()
-	nx := d.byte() == 1
-	if err := d.done(); err != nil {
+	d := dec{B: args}
+	db := decDB(&d)
+	src := d.Bytes()
+	dst := d.Bytes()
+	nx := d.Byte() == 1
+	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("rename: %w", err)
 	}
 	nowMs := m.Now().UnixMilli()

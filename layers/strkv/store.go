@@ -169,12 +169,12 @@ func IncrByOp(db int, key []byte, delta int64) Mutation {
 // DecodeIncrBy decodes the result of an IncrByOp: the new value, or
 // ErrWrongType, ErrNotInteger or ErrOverflow (nothing was written).
 func DecodeIncrBy(res []byte) (int64, error) {
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil || d.err != nil {
-		return 0, errors.Join(err, d.err)
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil || d.Err != nil {
+		return 0, errors.Join(err, d.Err)
 	}
-	n := d.int64()
-	if err := d.done(); err != nil {
+	n := d.Int64()
+	if err := d.Done(); err != nil {
 		return 0, fmt.Errorf("incrby result: %w", err)
 	}
 	return n, nil
@@ -188,12 +188,12 @@ func DelOp(db int, keys ...[]byte) Mutation {
 // DecodeDel decodes the result of a DelOp: how many of the keys existed
 // (unexpired) and were removed. A key named twice counts once.
 func DecodeDel(res []byte) (int, error) {
-	d := dec{b: res}
-	if err := statusErr(d.byte()); err != nil || d.err != nil {
-		return 0, errors.Join(err, d.err)
+	d := dec{B: res}
+	if err := statusErr(d.Byte()); err != nil || d.Err != nil {
+		return 0, errors.Join(err, d.Err)
 	}
-	n := d.uvarint()
-	if err := d.done(); err != nil {
+	n := d.Uvarint()
+	if err := d.Done(); err != nil {
 		return 0, fmt.Errorf("del result: %w", err)
 	}
 	return int(n), nil
@@ -298,7 +298,7 @@ func (s *Store) View(ctx context.Context, fn func(r *Reader) error) error {
 // Reader reads keys at one state, with the local clock of the moment the
 // view began for lazy expiry.
 type Reader struct {
-	r     layers.Reader
+	r     Source
 	nowMs int64
 }
 
