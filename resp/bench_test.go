@@ -16,7 +16,7 @@ import (
 // one is installed, so that `go test -bench` prints both side by side.
 func benchTargets(b *testing.B) map[string]string {
 	b.Helper()
-	store := raftstoretest.NewWithMutations(b, strkv.Mutations())
+	store := raftstoretest.NewWithMutations(b, Mutations())
 	srv := NewServer(strkv.New(store), slog.New(slog.DiscardHandler))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

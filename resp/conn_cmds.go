@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aspen-db/aspen/layers/strkv"
-	"github.com/tidwall/redcon"
 )
 
 // Connection commands: PING, ECHO, SELECT, QUIT, CLIENT.
@@ -14,10 +13,10 @@ import (
 func cmdPing(c *client, args [][]byte) action {
 	switch len(args) {
 	case 1:
-		return replyAction(func(w redcon.Conn) { w.WriteString("PONG") })
+		return replyAction(func(w *writer) { w.WriteString("PONG") })
 	case 2:
 		msg := args[1]
-		return replyAction(func(w redcon.Conn) { w.WriteBulk(msg) })
+		return replyAction(func(w *writer) { w.WriteBulk(msg) })
 	default:
 		return errAction(arityMsg("ping"))
 	}
@@ -25,7 +24,7 @@ func cmdPing(c *client, args [][]byte) action {
 
 func cmdEcho(c *client, args [][]byte) action {
 	msg := args[1]
-	return replyAction(func(w redcon.Conn) { w.WriteBulk(msg) })
+	return replyAction(func(w *writer) { w.WriteBulk(msg) })
 }
 
 // cmdSelect switches the connection's database. It takes effect for the
@@ -62,10 +61,10 @@ func cmdClient(c *client, args [][]byte) action {
 	switch sub {
 	case "id":
 		id := c.id
-		return replyAction(func(w redcon.Conn) { w.WriteInt64(id) })
+		return replyAction(func(w *writer) { w.WriteInt64(id) })
 	case "getname":
 		name := c.name
-		return replyAction(func(w redcon.Conn) {
+		return replyAction(func(w *writer) {
 			if name == "" {
 				w.WriteNull()
 			} else {
@@ -99,4 +98,15 @@ func validClientName(name []byte) bool {
 		}
 	}
 	return true
+}
+
+// connectionCommands lists this file's commands for the command table.
+func connectionCommands() []*command {
+	return []*command{
+		{name: "client", arity: -2, flags: []string{flagNoScript, flagLoading, flagStale}, group: "connection", run: cmdClient},
+		{name: "echo", arity: 2, flags: []string{flagFast}, group: "connection", run: cmdEcho},
+		{name: "ping", arity: -1, flags: []string{flagFast}, group: "connection", run: cmdPing},
+		{name: "quit", arity: -1, flags: []string{flagNoScript, flagLoading, flagStale, flagFast}, group: "connection", run: cmdQuit},
+		{name: "select", arity: 2, flags: []string{flagLoading, flagStale, flagFast}, group: "connection", run: cmdSelect},
+	}
 }

@@ -13,6 +13,7 @@ import (
 type client struct {
 	s    *Server
 	conn redcon.Conn
+	w    writer // replies not yet handed to conn
 	id   int64
 	db   int    // SELECTed database
 	name string // CLIENT SETNAME
@@ -40,17 +41,17 @@ type action struct {
 	cmd *command // set by plan; nil for unknown commands
 
 	// reply writes a reply that needs no store access.
-	reply func(w redcon.Conn)
+	reply func(w *writer)
 	// read writes the reply from a read transaction shared with
 	// neighbouring reads.
-	read func(w redcon.Conn, r *strkv.Reader)
+	read func(w *writer, r *strkv.Reader)
 	// muts are committed with neighbouring writes; done writes the reply
 	// from their results (one per mutation).
 	muts []strkv.Mutation
-	done func(w redcon.Conn, res [][]byte)
+	done func(w *writer, res [][]byte)
 	// exec runs alone, after everything planned before it, and writes its
 	// reply.
-	exec func(ctx context.Context, w redcon.Conn)
+	exec func(ctx context.Context, w *writer)
 }
 
 func (a *action) kind() kind {
@@ -100,7 +101,7 @@ func (c *client) add(a action) {
 		c.flush()
 		ctx, cancel := c.s.commandContext()
 		defer cancel()
-		a.exec(ctx, c.conn)
+		a.exec(ctx, &c.w)
 		return
 	}
 	if k != kindNone && c.kind != kindNone && k != c.kind {
@@ -131,7 +132,7 @@ func (c *client) flush() {
 		c.runWrites(items)
 	default:
 		for i := range items {
-			items[i].reply(c.conn)
+			items[i].reply(&c.w)
 		}
 	}
 	clear(items)
@@ -153,9 +154,9 @@ func (c *client) runReads(items []action) {
 	err := c.s.strs.View(ctx, func(r *strkv.Reader) error {
 		for ; i < len(items); i++ {
 			if a := &items[i]; a.read != nil {
-				a.read(c.conn, r)
+				a.read(&c.w, r)
 			} else {
-				a.reply(c.conn)
+				a.reply(&c.w)
 			}
 		}
 		return nil
@@ -165,7 +166,7 @@ func (c *client) runReads(items []action) {
 		if a := &items[i]; a.read != nil {
 			c.storeError(a.cmd, err)
 		} else {
-			a.reply(c.conn)
+			a.reply(&c.w)
 		}
 	}
 }
@@ -184,29 +185,29 @@ func (c *client) runWrites(items []action) {
 		a := &items[i]
 		switch {
 		case a.done == nil:
-			a.reply(c.conn)
+			a.reply(&c.w)
 		case err != nil:
 			c.storeError(a.cmd, err)
 		default:
-			a.done(c.conn, res[:len(a.muts):len(a.muts)])
+			a.done(&c.w, res[:len(a.muts):len(a.muts)])
 			res = res[len(a.muts):]
 		}
 	}
 }
 
 // replyAction returns an action that writes a fixed reply.
-func replyAction(fn func(w redcon.Conn)) action { return action{reply: fn} }
+func replyAction(fn func(w *writer)) action { return action{reply: fn} }
 
 // okAction replies +OK.
-func okAction() action { return replyAction(func(w redcon.Conn) { w.WriteString("OK") }) }
+func okAction() action { return replyAction(func(w *writer) { w.WriteString("OK") }) }
 
 // readAction returns an action that reads.
-func readAction(fn func(w redcon.Conn, r *strkv.Reader)) action { return action{read: fn} }
+func readAction(fn func(w *writer, r *strkv.Reader)) action { return action{read: fn} }
 
 // writeAction returns an action that commits muts.
-func writeAction(done func(w redcon.Conn, res [][]byte), muts ...strkv.Mutation) action {
+func writeAction(done func(w *writer, res [][]byte), muts ...strkv.Mutation) action {
 	return action{muts: slices.Clip(muts), done: done}
 }
 
 // execAction returns an action that runs alone.
-func execAction(fn func(ctx context.Context, w redcon.Conn)) action { return action{exec: fn} }
+func execAction(fn func(ctx context.Context, w *writer)) action { return action{exec: fn} }

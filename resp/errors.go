@@ -9,7 +9,6 @@ import (
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/strkv"
-	"github.com/tidwall/redcon"
 )
 
 // Fixed error replies, worded as Redis 7.0 words them.
@@ -76,7 +75,7 @@ func errorMsg(name string, err error) (msg string, clientErr bool) {
 }
 
 // replyErr writes the error reply for err, a failure of command name.
-func (c *client) replyErr(w redcon.Conn, name string, err error) {
+func (c *client) replyErr(w *writer, name string, err error) {
 	msg, clientErr := errorMsg(name, err)
 	if !clientErr {
 		c.s.logger.Warn("resp: command failed", "cmd", name, "client", c.id, "err", err)
@@ -90,12 +89,12 @@ func (c *client) storeError(cmd *command, err error) {
 	if cmd != nil {
 		name = cmd.name
 	}
-	c.replyErr(c.conn, name, err)
+	c.replyErr(&c.w, name, err)
 }
 
 // errAction replies with a fixed error.
 func errAction(msg string) action {
-	return replyAction(func(w redcon.Conn) { w.WriteError(msg) })
+	return replyAction(func(w *writer) { w.WriteError(msg) })
 }
 
 func arityMsg(name string) string {

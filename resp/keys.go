@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/aspen-db/aspen/layers/strkv"
-	"github.com/tidwall/redcon"
 )
 
 // Keyspace commands: DEL, UNLINK, EXISTS, TTL, PTTL, TYPE.
@@ -20,7 +19,7 @@ func isWrongType(err error) bool { return errors.Is(err, strkv.ErrWrongType) }
 // metadata and any collection range go in one commit).
 func cmdDel(c *client, args [][]byte) action {
 	name := lowerName(args[0])
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		n, err := strkv.DecodeDel(res[0])
 		if err != nil {
 			c.replyErr(w, name, err)
@@ -32,7 +31,7 @@ func cmdDel(c *client, args [][]byte) action {
 
 func cmdExists(c *client, args [][]byte) action {
 	db, keys := c.db, args[1:]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		n, err := r.Exists(db, keys...)
 		if err != nil {
 			c.replyErr(w, "exists", err)
@@ -46,7 +45,7 @@ func cmdExists(c *client, args [][]byte) action {
 // as Redis rounds it.
 func ttlAction(c *client, name string, key []byte, ms bool) action {
 	db := c.db
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		ttl, err := r.PTTL(db, key)
 		switch {
 		case err != nil:
@@ -65,7 +64,7 @@ func cmdPTTL(c *client, args [][]byte) action { return ttlAction(c, "pttl", args
 
 func cmdType(c *client, args [][]byte) action {
 	db, key := c.db, args[1]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		m, ok, err := r.Meta(db, key)
 		switch {
 		case err != nil:
@@ -147,7 +146,7 @@ func cmdPExpireAt(c *client, args [][]byte) action {
 // it has none, -2 when it does not exist.
 func expireTimeAction(c *client, name string, key []byte, ms bool) action {
 	db := c.db
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		m, ok, err := r.Meta(db, key)
 		switch {
 		case err != nil:
@@ -180,7 +179,7 @@ func cmdPersist(c *client, args [][]byte) action {
 // access times to update.
 func cmdTouch(c *client, args [][]byte) action {
 	db, keys := c.db, args[1:]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		n, err := r.Exists(db, keys...)
 		if err != nil {
 			c.replyErr(w, "touch", err)
@@ -192,7 +191,7 @@ func cmdTouch(c *client, args [][]byte) action {
 
 func cmdDBSize(c *client, args [][]byte) action {
 	db := c.db
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		n, err := r.DBSize(db)
 		if err != nil {
 			c.replyErr(w, "dbsize", err)
@@ -203,7 +202,7 @@ func cmdDBSize(c *client, args [][]byte) action {
 }
 
 func cmdRename(c *client, args [][]byte) action {
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		if _, err := strkv.DecodeInt(res[0]); err != nil {
 			c.replyErr(w, "rename", err)
 			return
@@ -221,7 +220,7 @@ func cmdRenameNX(c *client, args [][]byte) action {
 func cmdKeys(c *client, args [][]byte) action {
 	db, pat := c.db, args[1]
 	all := len(pat) == 1 && pat[0] == '*'
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		var keys [][]byte
 		err := r.ScanKeys(db, nil, func(k []byte, _ strkv.Meta) bool {
 			if all || globMatch(pat, k) {
@@ -390,7 +389,7 @@ func cmdScan(c *client, args [][]byte) action {
 		}
 	}
 	db := c.db
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		var keys [][]byte
 		var last, resume []byte
 		seen := int64(0)
@@ -428,7 +427,7 @@ func cmdScan(c *client, args [][]byte) action {
 // keyspace, or nil when the database is empty.
 func cmdRandomKey(c *client, args [][]byte) action {
 	db, pick := c.db, rand.Uint64()
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		k, ok, err := r.RandomKey(db, pick)
 		switch {
 		case err != nil:
@@ -439,4 +438,30 @@ func cmdRandomKey(c *client, args [][]byte) action {
 			w.WriteBulk(k)
 		}
 	})
+}
+
+// keyCommands lists this file's commands for the command table.
+func keyCommands() []*command {
+	return []*command{
+		{name: "dbsize", arity: 1, flags: []string{flagReadonly, flagFast}, group: "keyspace", run: cmdDBSize},
+		{name: "del", arity: -2, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
+		{name: "exists", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdExists},
+		{name: "expire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpire},
+		{name: "expireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireAt},
+		{name: "expiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireTime},
+		{name: "keys", arity: 2, flags: []string{flagReadonly}, group: "keyspace", run: cmdKeys},
+		{name: "persist", arity: 2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPersist},
+		{name: "pexpire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpire},
+		{name: "pexpireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireAt},
+		{name: "pexpiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireTime},
+		{name: "pttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPTTL},
+		{name: "randomkey", arity: 1, flags: []string{flagReadonly}, group: "keyspace", run: cmdRandomKey},
+		{name: "rename", arity: 3, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRename},
+		{name: "renamenx", arity: 3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRenameNX},
+		{name: "scan", arity: -2, flags: []string{flagReadonly}, group: "keyspace", run: cmdScan},
+		{name: "touch", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdTouch},
+		{name: "ttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdTTL},
+		{name: "type", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdType},
+		{name: "unlink", arity: -2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
+	}
 }

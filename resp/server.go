@@ -19,6 +19,8 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -218,6 +220,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 		c.plan(cm.Args)
 	}
 	c.flush()
+	conn.WriteRaw(c.w.take())
 	if c.quit {
 		conn.Close()
 	}
@@ -249,7 +252,8 @@ type command struct {
 // what the command does.
 type handler func(c *client, args [][]byte) action
 
-// commandTable lists every command, sorted by name (a test checks). It is
+// commandTable lists every command, sorted by name (a test checks that
+// no name is listed twice). It is
 // filled by init because handlers such as COMMAND read it.
 var commandTable []*command
 
@@ -264,57 +268,29 @@ func init() {
 	}
 }
 
-func commandList() []*command {
-	return []*command{
-		{name: "append", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdAppend},
-		{name: "client", arity: -2, flags: []string{flagNoScript, flagLoading, flagStale}, group: "connection", run: cmdClient},
-		{name: "command", arity: -1, flags: []string{flagLoading, flagStale}, group: "connection", run: cmdCommand},
-		{name: "dbsize", arity: 1, flags: []string{flagReadonly, flagFast}, group: "keyspace", run: cmdDBSize},
-		{name: "decr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecr},
-		{name: "decrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecrBy},
-		{name: "del", arity: -2, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
-		{name: "echo", arity: 2, flags: []string{flagFast}, group: "connection", run: cmdEcho},
-		{name: "exists", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdExists},
-		{name: "expire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpire},
-		{name: "expireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireAt},
-		{name: "expiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireTime},
-		{name: "flushall", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushAll},
-		{name: "flushdb", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushDB},
-		{name: "get", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGet},
-		{name: "getdel", arity: 2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetDel},
-		{name: "getex", arity: -2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetEx},
-		{name: "getrange", arity: 4, flags: []string{flagReadonly}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetRange},
-		{name: "getset", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetSet},
-		{name: "incr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncr},
-		{name: "incrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrBy},
-		{name: "incrbyfloat", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrByFloat},
-		{name: "keys", arity: 2, flags: []string{flagReadonly}, group: "keyspace", run: cmdKeys},
-		{name: "mget", arity: -2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: -1, step: 1, run: cmdMGet},
-		{name: "mset", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSet},
-		{name: "msetnx", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSetNX},
-		{name: "persist", arity: 2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPersist},
-		{name: "pexpire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpire},
-		{name: "pexpireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireAt},
-		{name: "pexpiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireTime},
-		{name: "ping", arity: -1, flags: []string{flagFast}, group: "connection", run: cmdPing},
-		{name: "psetex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdPSetEX},
-		{name: "pttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPTTL},
-		{name: "quit", arity: -1, flags: []string{flagNoScript, flagLoading, flagStale, flagFast}, group: "connection", run: cmdQuit},
-		{name: "randomkey", arity: 1, flags: []string{flagReadonly}, group: "keyspace", run: cmdRandomKey},
-		{name: "rename", arity: 3, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRename},
-		{name: "renamenx", arity: 3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdRenameNX},
-		{name: "scan", arity: -2, flags: []string{flagReadonly}, group: "keyspace", run: cmdScan},
-		{name: "select", arity: 2, flags: []string{flagLoading, flagStale, flagFast}, group: "connection", run: cmdSelect},
-		{name: "set", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSet},
-		{name: "setex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetEX},
-		{name: "setnx", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetNX},
-		{name: "setrange", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetRange},
-		{name: "strlen", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdStrlen},
-		{name: "touch", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdTouch},
-		{name: "ttl", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdTTL},
-		{name: "type", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdType},
-		{name: "unlink", arity: -2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
+// commandGroups returns each family's commands; commandList joins them.
+func commandGroups() [][]*command {
+	return [][]*command{
+		connectionCommands(),
+		serverCommands(),
+		keyCommands(),
+		stringCommands(),
+		hashCommands(),
+		listCommands(),
+		setCommands(),
+		zsetCommands(),
+		transactionCommands(),
 	}
+}
+
+// commandList returns every command, sorted by name.
+func commandList() []*command {
+	var all []*command
+	for _, g := range commandGroups() {
+		all = append(all, g...)
+	}
+	slices.SortFunc(all, func(a, b *command) int { return strings.Compare(a.name, b.name) })
+	return all
 }
 
 // maxNameLen bounds the command names looked up; longer ones are unknown.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strings"
-
-	"github.com/tidwall/redcon"
 )
 
 // Server commands: COMMAND, FLUSHDB, FLUSHALL.
@@ -14,7 +12,7 @@ import (
 // subcommands, enough for redis-cli and cluster-aware clients to start.
 func cmdCommand(c *client, args [][]byte) action {
 	if len(args) == 1 {
-		return replyAction(func(w redcon.Conn) {
+		return replyAction(func(w *writer) {
 			w.WriteArray(len(commandTable))
 			for _, cmd := range commandTable {
 				writeCommandInfo(w, cmd)
@@ -31,13 +29,13 @@ func cmdCommand(c *client, args [][]byte) action {
 	}
 	switch sub {
 	case "count":
-		return replyAction(func(w redcon.Conn) { w.WriteInt(len(commandTable)) })
+		return replyAction(func(w *writer) { w.WriteInt(len(commandTable)) })
 	case "info":
 		names := args[2:]
 		if len(names) == 0 {
 			return cmdCommand(c, args[:1]) // every command, as Redis does
 		}
-		return replyAction(func(w redcon.Conn) {
+		return replyAction(func(w *writer) {
 			w.WriteArray(len(names))
 			for _, n := range names {
 				if cmd := lookup(n); cmd != nil {
@@ -51,21 +49,21 @@ func cmdCommand(c *client, args [][]byte) action {
 		if len(args) > 2 {
 			return errAction(msgSyntax) // FILTERBY is not supported
 		}
-		return replyAction(func(w redcon.Conn) {
+		return replyAction(func(w *writer) {
 			w.WriteArray(len(commandTable))
 			for _, cmd := range commandTable {
 				w.WriteBulkString(cmd.name)
 			}
 		})
 	default: // docs: no documentation is kept; an empty map is valid.
-		return replyAction(func(w redcon.Conn) { w.WriteArray(0) })
+		return replyAction(func(w *writer) { w.WriteArray(0) })
 	}
 }
 
 // writeCommandInfo writes one command in COMMAND's Redis 7 shape: name,
 // arity, flags, first key, last key, step, ACL categories, tips, key specs,
 // subcommands.
-func writeCommandInfo(w redcon.Conn, cmd *command) {
+func writeCommandInfo(w *writer, cmd *command) {
 	w.WriteArray(10)
 	w.WriteBulkString(cmd.name)
 	w.WriteInt(cmd.arity)
@@ -122,7 +120,7 @@ func cmdFlushDB(c *client, args [][]byte) action {
 		return errAction(msgSyntax)
 	}
 	db := c.db
-	return execAction(func(ctx context.Context, w redcon.Conn) {
+	return execAction(func(ctx context.Context, w *writer) {
 		if err := c.s.strs.FlushDB(ctx, db); err != nil {
 			c.replyErr(w, "flushdb", err)
 			return
@@ -135,11 +133,20 @@ func cmdFlushAll(c *client, args [][]byte) action {
 	if !flushArgsOK(args) {
 		return errAction(msgSyntax)
 	}
-	return execAction(func(ctx context.Context, w redcon.Conn) {
+	return execAction(func(ctx context.Context, w *writer) {
 		if err := c.s.strs.FlushAll(ctx); err != nil {
 			c.replyErr(w, "flushall", err)
 			return
 		}
 		w.WriteString("OK")
 	})
+}
+
+// serverCommands lists this file's commands for the command table.
+func serverCommands() []*command {
+	return []*command{
+		{name: "command", arity: -1, flags: []string{flagLoading, flagStale}, group: "connection", run: cmdCommand},
+		{name: "flushall", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushAll},
+		{name: "flushdb", arity: -1, flags: []string{flagWrite}, group: "keyspace", run: cmdFlushDB},
+	}
 }

@@ -31,7 +31,7 @@ type testServer struct {
 
 func startServer(t *testing.T, configure func(*Server)) *testServer {
 	t.Helper()
-	store := raftstoretest.NewWithMutations(t, strkv.Mutations())
+	store := raftstoretest.NewWithMutations(t, Mutations())
 	srv := NewServer(strkv.New(store), slog.New(slog.DiscardHandler))
 	if configure != nil {
 		configure(srv)
@@ -345,8 +345,10 @@ func (c *rawConn) send(cmds ...[]string) {
 	}
 }
 
-// reply reads one reply and renders it exactly, type markers included:
-// +OK, -ERR .., :1, $-1, "bulk", *-1, [a b].
+// reply reads one reply and renders it exactly, type markers included.
+// RESP2: +OK, -ERR .., :1, $-1, "bulk", *-1, [a b]. RESP3: _ (null),
+// ,1.5 (double), #t (boolean), (123 (big number), =txt:"..." (verbatim),
+// %[k v ...] (map), ~[a b] (set), >[a b] (push).
 func (c *rawConn) reply() (string, error) {
 	line, err := c.r.ReadString('\n')
 	if err != nil {
@@ -357,9 +359,9 @@ func (c *rawConn) reply() (string, error) {
 		return "", fmt.Errorf("empty reply line")
 	}
 	switch line[0] {
-	case '+', '-', ':':
+	case '+', '-', ':', '_', ',', '#', '(':
 		return line, nil
-	case '$':
+	case '$', '=':
 		n, err := strconv.Atoi(line[1:])
 		if err != nil || n < 0 {
 			return line, err
@@ -368,11 +370,17 @@ func (c *rawConn) reply() (string, error) {
 		if _, err := io.ReadFull(c.r, buf); err != nil {
 			return "", err
 		}
+		if line[0] == '=' && n >= 4 {
+			return "=" + string(buf[:4]) + strconv.Quote(string(buf[4:n])), nil
+		}
 		return strconv.Quote(string(buf[:n])), nil
-	case '*':
+	case '*', '%', '~', '>':
 		n, err := strconv.Atoi(line[1:])
 		if err != nil || n < 0 {
 			return line, err
+		}
+		if line[0] == '%' {
+			n *= 2
 		}
 		parts := make([]string, n)
 		for i := range parts {
@@ -380,7 +388,11 @@ func (c *rawConn) reply() (string, error) {
 				return "", err
 			}
 		}
-		return "[" + strings.Join(parts, " ") + "]", nil
+		prefix := ""
+		if line[0] != '*' {
+			prefix = line[:1]
+		}
+		return prefix + "[" + strings.Join(parts, " ") + "]", nil
 	default:
 		return "", fmt.Errorf("bad reply line %q", line)
 	}
@@ -488,7 +500,7 @@ func TestCommandTable(t *testing.T) {
 }
 
 func TestCloseLifecycle(t *testing.T) {
-	store := raftstoretest.NewWithMutations(t, strkv.Mutations())
+	store := raftstoretest.NewWithMutations(t, Mutations())
 	strs := strkv.New(store)
 
 	// Close before Serve: Serve refuses and closes the listener.

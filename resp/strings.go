@@ -5,14 +5,13 @@ import (
 	"math"
 
 	"github.com/aspen-db/aspen/layers/strkv"
-	"github.com/tidwall/redcon"
 )
 
 // String commands: GET, SET, INCR, INCRBY, DECR, DECRBY, MGET, MSET.
 
 func cmdGet(c *client, args [][]byte) action {
 	db, key := c.db, args[1]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		v, ok, err := r.Get(db, key)
 		switch {
 		case err != nil:
@@ -122,7 +121,7 @@ func cmdSet(c *client, args [][]byte) action {
 			opt.ExpireAtMillis = ms
 		}
 	}
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		r, err := strkv.DecodeSet(res[0])
 		switch {
 		case err != nil:
@@ -139,7 +138,7 @@ func cmdSet(c *client, args [][]byte) action {
 
 // incrAction adds delta to key and replies with the new value.
 func incrAction(c *client, name string, key []byte, delta int64) action {
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		n, err := strkv.DecodeIncrBy(res[0])
 		if err != nil {
 			c.replyErr(w, name, err)
@@ -176,7 +175,7 @@ func cmdDecrBy(c *client, args [][]byte) action {
 // another type gives nil.
 func cmdMGet(c *client, args [][]byte) action {
 	db, keys := c.db, args[1:]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		vals := make([][]byte, len(keys))
 		for i, k := range keys {
 			v, ok, err := r.Get(db, k)
@@ -211,7 +210,7 @@ func cmdMSet(c *client, args [][]byte) action {
 	for i := 1; i < len(args); i += 2 {
 		muts = append(muts, strkv.SetOp(c.db, args[i], args[i+1], strkv.SetOptions{}))
 	}
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		for _, r := range res {
 			if _, err := strkv.DecodeSet(r); err != nil {
 				c.replyErr(w, "mset", err)
@@ -226,8 +225,8 @@ func cmdMSet(c *client, args [][]byte) action {
 // APPEND, STRLEN, GETRANGE, SETRANGE, MSETNX, INCRBYFLOAT.
 
 // replyInt writes the integer result of a mutation decoded by DecodeInt.
-func replyInt(c *client, name string) func(w redcon.Conn, res [][]byte) {
-	return func(w redcon.Conn, res [][]byte) {
+func replyInt(c *client, name string) func(w *writer, res [][]byte) {
+	return func(w *writer, res [][]byte) {
 		n, err := strkv.DecodeInt(res[0])
 		if err != nil {
 			c.replyErr(w, name, err)
@@ -238,8 +237,8 @@ func replyInt(c *client, name string) func(w redcon.Conn, res [][]byte) {
 }
 
 // replyValue writes the value result of a GetExOp or GetDelOp.
-func replyValue(c *client, name string) func(w redcon.Conn, res [][]byte) {
-	return func(w redcon.Conn, res [][]byte) {
+func replyValue(c *client, name string) func(w *writer, res [][]byte) {
+	return func(w *writer, res [][]byte) {
 		v, ok, err := strkv.DecodeValue(res[0])
 		switch {
 		case err != nil:
@@ -253,7 +252,7 @@ func replyValue(c *client, name string) func(w redcon.Conn, res [][]byte) {
 }
 
 func cmdSetNX(c *client, args [][]byte) action {
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		r, err := strkv.DecodeSet(res[0])
 		switch {
 		case err != nil:
@@ -278,7 +277,7 @@ func setExAction(c *client, name string, args [][]byte, seconds bool) action {
 	if seconds {
 		ttl *= 1000
 	}
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		if _, err := strkv.DecodeSet(res[0]); err != nil {
 			c.replyErr(w, name, err)
 			return
@@ -292,7 +291,7 @@ func cmdSetEX(c *client, args [][]byte) action { return setExAction(c, "setex", 
 func cmdPSetEX(c *client, args [][]byte) action { return setExAction(c, "psetex", args, false) }
 
 func cmdGetSet(c *client, args [][]byte) action {
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		r, err := strkv.DecodeSet(res[0])
 		switch {
 		case err != nil:
@@ -331,7 +330,7 @@ func cmdGetEx(c *client, args [][]byte) action {
 	}
 	db, key := c.db, args[1]
 	if flags == 0 {
-		return readAction(func(w redcon.Conn, r *strkv.Reader) {
+		return readAction(func(w *writer, r *strkv.Reader) {
 			v, ok, err := r.Get(db, key)
 			switch {
 			case err != nil:
@@ -373,7 +372,7 @@ func cmdAppend(c *client, args [][]byte) action {
 
 func cmdStrlen(c *client, args [][]byte) action {
 	db, key := c.db, args[1]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		v, _, err := r.Get(db, key)
 		if err != nil {
 			c.replyErr(w, "strlen", err)
@@ -390,7 +389,7 @@ func cmdGetRange(c *client, args [][]byte) action {
 		return errAction(msgNotInteger)
 	}
 	db, key := c.db, args[1]
-	return readAction(func(w redcon.Conn, r *strkv.Reader) {
+	return readAction(func(w *writer, r *strkv.Reader) {
 		v, _, err := r.Get(db, key)
 		if err != nil {
 			c.replyErr(w, "getrange", err)
@@ -440,7 +439,7 @@ func cmdMSetNX(c *client, args [][]byte) action {
 }
 
 func cmdIncrByFloat(c *client, args [][]byte) action {
-	return writeAction(func(w redcon.Conn, res [][]byte) {
+	return writeAction(func(w *writer, res [][]byte) {
 		v, err := strkv.DecodeIncrByFloat(res[0])
 		if err != nil {
 			c.replyErr(w, "incrbyfloat", err)
@@ -448,4 +447,30 @@ func cmdIncrByFloat(c *client, args [][]byte) action {
 		}
 		w.WriteBulk(v)
 	}, strkv.IncrByFloatOp(c.db, args[1], args[2]))
+}
+
+// stringCommands lists this file's commands for the command table.
+func stringCommands() []*command {
+	return []*command{
+		{name: "append", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdAppend},
+		{name: "decr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecr},
+		{name: "decrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdDecrBy},
+		{name: "get", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGet},
+		{name: "getdel", arity: 2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetDel},
+		{name: "getex", arity: -2, flags: []string{flagWrite, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetEx},
+		{name: "getrange", arity: 4, flags: []string{flagReadonly}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetRange},
+		{name: "getset", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdGetSet},
+		{name: "incr", arity: 2, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncr},
+		{name: "incrby", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrBy},
+		{name: "incrbyfloat", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdIncrByFloat},
+		{name: "mget", arity: -2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: -1, step: 1, run: cmdMGet},
+		{name: "mset", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSet},
+		{name: "msetnx", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: -1, step: 2, run: cmdMSetNX},
+		{name: "psetex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdPSetEX},
+		{name: "set", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSet},
+		{name: "setex", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetEX},
+		{name: "setnx", arity: 3, flags: []string{flagWrite, flagDenyOOM, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetNX},
+		{name: "setrange", arity: 4, flags: []string{flagWrite, flagDenyOOM}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdSetRange},
+		{name: "strlen", arity: 2, flags: []string{flagReadonly, flagFast}, group: "string", firstKey: 1, lastKey: 1, step: 1, run: cmdStrlen},
+	}
 }

@@ -119,11 +119,7 @@ func main() {
 // mutations gathers the deterministic operations of every layer; each node
 // registers the same set.
 func mutations() map[string]layers.MutationFunc {
-	all := map[string]layers.MutationFunc{}
-	for name, fn := range strkv.Mutations() {
-		all[name] = fn
-	}
-	return all
+	return resp.Mutations()
 }
 
 func run(ctx context.Context, c config, logger *slog.Logger) error {

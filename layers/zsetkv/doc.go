@@ -1,0 +1,3 @@
+// Package zsetkv is Redis sorted sets on ordered keys, as a collection layer over the
+// Redis keyspace of package strkv (in progress).
+package zsetkv
