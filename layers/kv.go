@@ -104,6 +104,29 @@ type Mutator interface {
 	DeleteRange(start, end []byte)
 	// Now is the commit's timestamp, chosen once by the leader.
 	Now() time.Time
+	// Notify records an event for this replica's listeners (see
+	// Notifier). Events are delivered after the commit is applied, in
+	// commit order, on every replica alike; a commit that fails delivers
+	// none of its events.
+	Notify(ev Event)
+}
+
+// Event is a change a mutation announces to the node-local listeners of
+// every replica: a list push that may wake a blocked BLPOP, a keyspace
+// notification. Topic names the kind (layers prefix it with their name);
+// Payload is the layer's own encoding.
+type Event struct {
+	Topic   string
+	Payload []byte
+}
+
+// Notifier is implemented by stores whose mutations can emit events.
+type Notifier interface {
+	// Listen calls fn with every event applied on this node from now on,
+	// in commit order, until the returned cancel is called. fn runs on the
+	// apply path: it must not block or call back into the store; hand the
+	// event to another goroutine instead.
+	Listen(fn func(Event)) (cancel func())
 }
 
 // MutationFunc is a deterministic mutation: given the same state, args and

@@ -28,6 +28,9 @@ type fsm struct {
 	// prunedTo is the highest index whose persisted window record has been
 	// deleted (or never existed).
 	prunedTo uint64
+	// events collects the mutations' events of the batch being applied,
+	// delivered once the batch is in the engine.
+	events []layers.Event
 }
 
 // pruneRecords deletes the persisted window records that fell out of the
@@ -75,6 +78,7 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	}
 	if last == applied {
 		batch.Close()
+		f.events = f.events[:0]
 		return out
 	}
 	var meta [16]byte
@@ -95,6 +99,11 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 		return out
 	}
 	s.notifyApplied()
+	if len(f.events) > 0 {
+		s.listeners.deliver(f.events)
+		clear(f.events)
+		f.events = f.events[:0]
+	}
 	return out
 }
 
@@ -171,6 +180,7 @@ func (f *fsm) applyTxn(batch *engine.Batch, idx uint64, data []byte) *commitOutc
 		if m.err != nil {
 			return &commitOutcome{status: outcomeFailed, msg: m.err.Error()}
 		}
+		f.events = append(f.events, m.events...)
 	}
 	rec := windowRecord{index: idx, ranges: buf.ranges}
 	for _, r := range buf.ranges {
@@ -206,10 +216,11 @@ func runMutation(fn layers.MutationFunc, m *applyMutator, args []byte) (res []by
 // applyMutator is the state a mutation sees: the engine batch of this apply
 // run with the transaction's own writes on top.
 type applyMutator struct {
-	batch *engine.Batch
-	buf   *writeBuffer
-	now   time.Time
-	err   error
+	batch  *engine.Batch
+	buf    *writeBuffer
+	now    time.Time
+	err    error
+	events []layers.Event
 }
 
 func (m *applyMutator) Get(key []byte) ([]byte, error) {
@@ -243,6 +254,11 @@ func (m *applyMutator) Delete(key []byte) { m.buf.del(key) }
 func (m *applyMutator) DeleteRange(start, end []byte) { m.buf.delRange(start, end) }
 
 func (m *applyMutator) Now() time.Time { return m.now }
+
+func (m *applyMutator) Notify(ev layers.Event) {
+	ev.Payload = bytes.Clone(ev.Payload)
+	m.events = append(m.events, ev)
+}
 
 var errSystemKey = errors.New("keys beginning with 0xff are reserved for the store")
 

@@ -104,6 +104,7 @@ type Store struct {
 
 	fsm       *fsm
 	mutations map[string]layers.MutationFunc
+	listeners listeners // node-local event listeners (Listen)
 	raft      *raft.Raft
 	logs      *LogStore
 	transport *raft.NetworkTransport

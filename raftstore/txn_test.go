@@ -43,7 +43,12 @@ var testMutations = map[string]layers.MutationFunc{
 	},
 	"fail": func(m layers.Mutator, args []byte) ([]byte, error) {
 		m.Set(args, []byte("should not be written"))
+		m.Notify(layers.Event{Topic: "test", Payload: []byte("from a failed commit")})
 		return nil, errors.New("always fails")
+	},
+	"notify": func(m layers.Mutator, args []byte) ([]byte, error) {
+		m.Notify(layers.Event{Topic: "test", Payload: args})
+		return nil, nil
 	},
 }
 
