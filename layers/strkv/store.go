@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/aspen-db/aspen/layers"
@@ -58,9 +59,24 @@ var (
 // Store reads and writes Redis keys and string values. It is safe for
 // concurrent use.
 type Store struct {
-	kv  layers.KV
-	now func() time.Time // the local clock for lazy expiry on reads
+	kv    layers.KV
+	now   func() time.Time // the local clock for lazy expiry on reads
+	stats Stats
 }
+
+// Stats counts this node's key lookups, as Redis's INFO reports them.
+type Stats struct {
+	// Hits and Misses count the key lookups of Readers from View that
+	// found a live key and that did not.
+	Hits, Misses atomic.Int64
+}
+
+// Stats returns the Store's lookup counters.
+func (s *Store) Stats() *Stats { return &s.stats }
+
+// KV returns the store the Store reads and writes, for layers and
+// protocols that need more of it (its Notifier, say).
+func (s *Store) KV() layers.KV { return s.kv }
 
 // New returns a Store over kv, which must have been opened with
 // Mutations() registered.
@@ -291,7 +307,7 @@ func (s *Store) Exists(ctx context.Context, db int, keys ...[]byte) (n int, err 
 // Reader must not be used after fn returns.
 func (s *Store) View(ctx context.Context, fn func(r *Reader) error) error {
 	return layers.View(ctx, s.kv, func(lr layers.Reader) error {
-		return fn(&Reader{r: lr, nowMs: s.now().UnixMilli()})
+		return fn(&Reader{r: lr, nowMs: s.now().UnixMilli(), stats: &s.stats})
 	})
 }
 
@@ -300,6 +316,7 @@ func (s *Store) View(ctx context.Context, fn func(r *Reader) error) error {
 type Reader struct {
 	r     Source
 	nowMs int64
+	stats *Stats // nil for a Reader from NewReader
 }
 
 // Meta returns key's record in db; ok is false if there is none or it has
@@ -310,6 +327,7 @@ func (r *Reader) Meta(db int, key []byte) (m Meta, ok bool, err error) {
 	}
 	raw, err := r.r.Get(MetaKey(db, key))
 	if errors.Is(err, layers.ErrNotFound) {
+		r.count(false)
 		return Meta{}, false, nil
 	}
 	if err != nil {
@@ -320,9 +338,22 @@ func (r *Reader) Meta(db int, key []byte) (m Meta, ok bool, err error) {
 		return Meta{}, false, fmt.Errorf("key %q: %w", key, err)
 	}
 	if m.Expired(r.nowMs) {
+		r.count(false)
 		return Meta{}, false, nil
 	}
+	r.count(true)
 	return m, true, nil
+}
+
+// count records a lookup in the Store's Stats.
+func (r *Reader) count(hit bool) {
+	switch {
+	case r.stats == nil:
+	case hit:
+		r.stats.Hits.Add(1)
+	default:
+		r.stats.Misses.Add(1)
+	}
 }
 
 // Get returns the string value of key in db, as Store.Get.
