@@ -19,6 +19,12 @@ type client struct {
 	name string // CLIENT SETNAME
 	quit bool   // QUIT seen: reply to what came before, then hang up
 
+	// MULTI/EXEC and WATCH (transactions.go). inExec marks the client
+	// EXEC replays queued commands with at apply time.
+	multi  multiState
+	watch  *watchState
+	inExec bool
+
 	// The group of planned commands not run yet, all of one kind.
 	kind   kind
 	items  []action
@@ -84,9 +90,14 @@ func (c *client) plan(args [][]byte) {
 	var a action
 	switch {
 	case cmd == nil:
+		c.refuseInMulti()
 		a = errAction(unknownCommandMsg(args))
 	case !arityOK(cmd.arity, len(args)):
+		c.refuseInMulti()
 		a = errAction(arityMsg(cmd.name))
+	case c.multi.active && queuesInMulti(cmd):
+		a = c.queue(args)
+		a.cmd = cmd
 	default:
 		a = cmd.run(c, args)
 		a.cmd = cmd

@@ -25,5 +25,6 @@ func Mutations() map[string]layers.MutationFunc {
 	} {
 		maps.Copy(all, m)
 	}
+	all[opExec] = execMutation(all)
 	return all
 }

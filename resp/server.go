@@ -180,6 +180,7 @@ func (s *Server) onClosed(conn redcon.Conn, err error) {
 		return // refused in accept
 	}
 	s.clients.Add(-1)
+	c.resetTransaction()
 	if err != nil {
 		s.logger.Debug("resp: client gone", "id", c.id, "err", err)
 	}

@@ -2,8 +2,9 @@ package resp
 
 import (
 	"bytes"
-	"context"
 	"strings"
+
+	"github.com/aspen-db/aspen/layers/strkv"
 )
 
 // Server commands: COMMAND, FLUSHDB, FLUSHALL.
@@ -119,27 +120,14 @@ func cmdFlushDB(c *client, args [][]byte) action {
 	if !flushArgsOK(args) {
 		return errAction(msgSyntax)
 	}
-	db := c.db
-	return execAction(func(ctx context.Context, w *writer) {
-		if err := c.s.strs.FlushDB(ctx, db); err != nil {
-			c.replyErr(w, "flushdb", err)
-			return
-		}
-		w.WriteString("OK")
-	})
+	return writeAction(func(w *writer, res [][]byte) { w.WriteString("OK") }, strkv.FlushOp(c.db))
 }
 
 func cmdFlushAll(c *client, args [][]byte) action {
 	if !flushArgsOK(args) {
 		return errAction(msgSyntax)
 	}
-	return execAction(func(ctx context.Context, w *writer) {
-		if err := c.s.strs.FlushAll(ctx); err != nil {
-			c.replyErr(w, "flushall", err)
-			return
-		}
-		w.WriteString("OK")
-	})
+	return writeAction(func(w *writer, res [][]byte) { w.WriteString("OK") }, strkv.FlushOp(-1))
 }
 
 // serverCommands lists this file's commands for the command table.

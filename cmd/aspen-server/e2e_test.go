@@ -380,6 +380,9 @@ func TestThreeNodeCluster(t *testing.T) {
 		}
 	}
 
+	// WATCH on one node sees a write made through another: EXEC aborts.
+	checkWatchAcrossNodes(ctx, t, follower.client(15*time.Second), leader.client(15*time.Second))
+
 	// Kill the leader; the others elect a new one.
 	killedAt := time.Now()
 	leader.kill()
@@ -536,4 +539,40 @@ func pickVictims(c *cluster, leader *node, killLeader bool) (victims []*node, su
 		return []*node{leader, followers[0]}, followers[1]
 	}
 	return followers, leader
+}
+
+// checkWatchAcrossNodes runs WATCH/MULTI/EXEC on watcher while other, a
+// client of another node, changes the watched key in between: EXEC must
+// abort. Without the interfering write the same transaction commits.
+func checkWatchAcrossNodes(ctx context.Context, t *testing.T, watcher, other *redis.Client) {
+	t.Helper()
+	if err := watcher.Set(ctx, "watched", "0", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	txn := func(interfere bool) error {
+		return watcher.Watch(ctx, func(tx *redis.Tx) error {
+			if interfere {
+				if err := other.Set(ctx, "watched", "changed elsewhere", 0).Err(); err != nil {
+					return err
+				}
+			}
+			_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Set(ctx, "watched", "from the transaction", 0)
+				return nil
+			})
+			return err
+		}, "watched")
+	}
+	if err := txn(true); !errors.Is(err, redis.TxFailedErr) {
+		t.Fatalf("EXEC after another node changed the watched key: %v, want %v", err, redis.TxFailedErr)
+	}
+	if got, _ := other.Get(ctx, "watched").Result(); got != "changed elsewhere" {
+		t.Fatalf("after the aborted EXEC the key is %q", got)
+	}
+	if err := txn(false); err != nil {
+		t.Fatalf("EXEC with no interference: %v", err)
+	}
+	if got, _ := other.Get(ctx, "watched").Result(); got != "from the transaction" {
+		t.Fatalf("after EXEC the other node reads %q", got)
+	}
 }

@@ -17,6 +17,7 @@ const (
 	opIncrBy = "strkv.incrby"
 	opDel    = "strkv.del"
 	opSweep  = "strkv.sweep"
+	opFlush  = "strkv.flush"
 )
 
 // Mutations returns the deterministic operations this layer commits. The
@@ -27,6 +28,7 @@ func Mutations() map[string]layers.MutationFunc {
 		opIncrBy: mutIncrBy,
 		opDel:    mutDel,
 		opSweep:  mutSweep,
+		opFlush:  mutFlush,
 
 		opGetEx:       mutGetEx,
 		opAppend:      mutAppend,

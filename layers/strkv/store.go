@@ -255,17 +255,39 @@ func (s *Store) Del(ctx context.Context, db int, keys ...[]byte) (int, error) {
 	return DecodeDel(res)
 }
 
-// FlushDB removes every key of db. It is one range delete and never
-// conflicts; stale expiry index entries are dropped by Sweep.
+// FlushOp prepares the removal of every key of db, or of every database
+// when db is negative: one range delete that never conflicts. Stale expiry
+// index entries are dropped by Sweep.
+func FlushOp(db int) Mutation {
+	var e enc
+	e.Varint(int64(db))
+	return Mutation{Op: opFlush, Args: e.B}
+}
+
+// mutFlush runs FlushOp. Its result is empty.
+func mutFlush(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{B: args}
+	db := d.Varint()
+	if err := d.Done(); err != nil {
+		return nil, fmt.Errorf("flush: %w", err)
+	}
+	switch {
+	case db < 0:
+		m.DeleteRange(kvSpace.Range())
+	case db < NumDBs:
+		m.DeleteRange(DBSubspace(int(db)).Range())
+	default:
+		return nil, fmt.Errorf("flush db %d: %w", db, errMalformed)
+	}
+	return nil, nil
+}
+
+// FlushDB removes every key of db (see FlushOp).
 func (s *Store) FlushDB(ctx context.Context, db int) error {
 	if !validDB(db) {
 		return ErrBadDB
 	}
-	_, err := layers.Update(ctx, s.kv, func(tx layers.Txn) error {
-		tx.DeleteRange(DBSubspace(db).Range())
-		return nil
-	})
-	if err != nil {
+	if _, err := s.run1(ctx, FlushOp(db)); err != nil {
 		return fmt.Errorf("flush db %d: %w", db, err)
 	}
 	return nil
@@ -273,11 +295,7 @@ func (s *Store) FlushDB(ctx context.Context, db int) error {
 
 // FlushAll removes every key of every database, as FlushDB does for one.
 func (s *Store) FlushAll(ctx context.Context) error {
-	_, err := layers.Update(ctx, s.kv, func(tx layers.Txn) error {
-		tx.DeleteRange(kvSpace.Range())
-		return nil
-	})
-	if err != nil {
+	if _, err := s.run1(ctx, FlushOp(-1)); err != nil {
 		return fmt.Errorf("flush all databases: %w", err)
 	}
 	return nil
