@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/cache"
 	"github.com/aspen-db/aspen/layers/hashkv"
 	"github.com/aspen-db/aspen/layers/listkv"
 	"github.com/aspen-db/aspen/layers/setkv"
@@ -12,7 +13,8 @@ import (
 )
 
 // Mutations returns every deterministic operation the Redis commands
-// commit: those of the layers they use. A store serving this package must
+// commit: those of the layers they use, each wrapped to keep the memory
+// accounting of package cache. A store serving this package must
 // be opened with them registered, on every replica alike.
 func Mutations() map[string]layers.MutationFunc {
 	all := map[string]layers.MutationFunc{}
@@ -22,9 +24,12 @@ func Mutations() map[string]layers.MutationFunc {
 		listkv.Mutations(),
 		setkv.Mutations(),
 		zsetkv.Mutations(),
+		cache.Mutations(),
 	} {
 		maps.Copy(all, m)
 	}
-	all[opExec] = execMutation(all)
-	return all
+	// EXEC replays the queued commands' mutations unwrapped: its own
+	// accounting wrapper already counts their writes.
+	all[opExec] = execMutation(maps.Clone(all))
+	return cache.Accounted(all)
 }

@@ -125,6 +125,9 @@ func nextVersion(c current, t Type, nowMicros int64) uint64 {
 // put writes nm over c, keeping the expiry index and collection data in
 // step.
 func put(m layers.Mutator, db int, key []byte, c current, nm Meta) {
+	if c.stored && !c.live {
+		m.Notify(KeyEvent(TopicExpired, db, key))
+	}
 	if c.stored {
 		if c.meta.ExpireAt != 0 && c.meta.ExpireAt != nm.ExpireAt {
 			m.Delete(expKey(c.meta.ExpireAt, db, key))
@@ -143,6 +146,9 @@ func put(m layers.Mutator, db int, key []byte, c current, nm Meta) {
 func remove(m layers.Mutator, db int, key []byte, c current) {
 	if !c.stored {
 		return
+	}
+	if !c.live {
+		m.Notify(KeyEvent(TopicExpired, db, key))
 	}
 	if c.meta.ExpireAt != 0 {
 		m.Delete(expKey(c.meta.ExpireAt, db, key))

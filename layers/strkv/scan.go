@@ -3,6 +3,7 @@ package strkv
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 )
 
 // metaSpaceOf returns the key range of db's metadata records: ("kv", db, "m", ...).
@@ -61,55 +62,115 @@ func (r *Reader) DBSize(db int) (int64, error) {
 	return n, err
 }
 
-// RandomKey returns a live key of db picked with the random number pick:
-// a name is drawn between the first and the last key (their common prefix,
-// then a byte between theirs, then random bytes), and the first live key
-// at or after it is taken, wrapping around. Keys after wide gaps of the
-// name space are likelier than others. ok is false when db has no live key.
-// The returned key is owned by the caller.
+// RandomKey returns a live key of db picked with the random number pick,
+// by a random descent of the name trie (see randomDescent): keys in sparse
+// branches are likelier than keys in dense ones, but every branch of the
+// name space gets its share, unlike a seek to a random name. ok is false
+// when db has no live key. The returned key is owned by the caller.
 func (r *Reader) RandomKey(db int, pick uint64) (key []byte, ok bool, err error) {
 	if !validDB(db) {
 		return nil, false, ErrBadDB
 	}
-	begin, end := metaSpaceOf(db)
-	var first, last []byte
+	key, err = r.randomDescent(db, pick)
+	return key, key != nil, err
+}
+
+// randomDescent walks down the trie of db's live key names: at each level
+// it reads the smallest and the largest name under the current prefix,
+// draws a byte between theirs, and moves to the first name at or after
+// the prefix plus that byte. It returns nil when db has no live key.
+func (r *Reader) randomDescent(db int, pick uint64) ([]byte, error) {
+	rng := rand.New(rand.NewPCG(pick, 0x9e3779b97f4a7c15))
+	space := kvSpace.Sub(db, "m").Bytes()
+	var prefix []byte
 	take := func(dst *[]byte) func([]byte, Meta) bool {
 		return func(k []byte, _ Meta) bool { *dst = bytes.Clone(k); return false }
 	}
-	if err := r.scanRange(db, begin, end, false, take(&first)); err != nil || first == nil {
-		return nil, false, err
+	for depth := 0; ; depth++ {
+		// Names starting with prefix are the keys starting with the
+		// prefix's encoding without its terminator.
+		lo := append(append(bytes.Clone(space), 0x01), escapeName(prefix)...)
+		hi := strinc(lo)
+		var first, last []byte
+		if err := r.scanRange(db, lo, hi, false, take(&first)); err != nil || first == nil {
+			return nil, err
+		}
+		if err := r.scanRange(db, lo, hi, true, take(&last)); err != nil {
+			return nil, err
+		}
+		pos := len(prefix)
+		if bytes.Equal(first, last) || depth >= 64 || len(last) <= pos {
+			return first, nil
+		}
+		// The byte choices run from first's byte (or -1: the prefix
+		// itself is a name) to last's.
+		from := -1
+		if len(first) > pos {
+			from = int(first[pos])
+		}
+		b := from + rng.IntN(int(last[pos])-from+1)
+		if b < 0 {
+			return first, nil
+		}
+		var next []byte
+		seek := append(bytes.Clone(lo), escapeName([]byte{byte(b)})...)
+		if err := r.scanRange(db, seek, hi, false, take(&next)); err != nil {
+			return nil, err
+		}
+		if next == nil {
+			next = last
+		}
+		prefix = next[:pos+1]
 	}
-	if err := r.scanRange(db, begin, end, true, take(&last)); err != nil {
-		return nil, false, err
-	}
-	seed := randomName(first, last, pick)
-	if err := r.scanRange(db, MetaKey(db, seed), end, false, take(&key)); err != nil || key != nil {
-		return key, key != nil, err
-	}
-	return first, true, nil
 }
 
-// randomName draws a name between first and last (inclusive of the
-// range's shape, not exactly) from pick.
-func randomName(first, last []byte, pick uint64) []byte {
-	i := 0
-	for i < len(first) && i < len(last) && first[i] == last[i] {
-		i++
+// escapeName escapes name's bytes as the tuple encoding escapes a byte
+// string (0x00 as 0x00 0xff), without the type code or the terminator.
+func escapeName(name []byte) []byte {
+	out := make([]byte, 0, len(name))
+	for _, c := range name {
+		out = append(out, c)
+		if c == 0 {
+			out = append(out, 0xff)
+		}
 	}
-	name := bytes.Clone(last[:i])
-	if i >= len(last) {
-		return name
+	return out
+}
+
+// strinc returns the first key after every key that starts with k.
+func strinc(k []byte) []byte {
+	out := bytes.Clone(k)
+	for i := len(out) - 1; i >= 0; i-- {
+		if out[i] != 0xff {
+			out[i]++
+			return out[:i+1]
+		}
 	}
-	lo := 0
-	if i < len(first) {
-		lo = int(first[i])
+	return nil
+}
+
+// SampleKeys returns up to n live keys of db: the run of keys that starts
+// at a key drawn with pick (as RandomKey draws it), wrapping around to the
+// first key. Eviction samples keys this way.
+func (r *Reader) SampleKeys(db int, pick uint64, n int) ([][]byte, error) {
+	start, err := r.randomDescent(db, pick)
+	if err != nil || start == nil {
+		return nil, err
 	}
-	hi := int(last[i])
-	name = append(name, byte(lo+int(pick%uint64(hi-lo+1))))
-	pick /= uint64(hi - lo + 1)
-	for range 4 {
-		name = append(name, byte(pick))
-		pick >>= 8
+	begin, end := metaSpaceOf(db)
+	seed := MetaKey(db, start)
+	var out [][]byte
+	collect := func(k []byte, _ Meta) bool {
+		out = append(out, bytes.Clone(k))
+		return len(out) < n
 	}
-	return name
+	if err := r.scanRange(db, seed, end, false, collect); err != nil {
+		return nil, err
+	}
+	if len(out) < n {
+		if err := r.scanRange(db, begin, seed, false, collect); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
