@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -213,6 +214,36 @@ func cmdRename(c *client, args [][]byte) action {
 
 func cmdRenameNX(c *client, args [][]byte) action {
 	return writeAction(replyInt(c, "renamenx"), strkv.RenameOp(c.db, args[1], args[2], true))
+}
+
+// cmdCopy serves COPY source destination [DB destination-db] [REPLACE],
+// checking its arguments in Redis's order.
+func cmdCopy(c *client, args [][]byte) action {
+	dstDB, replace := int64(c.db), false
+	for j := 3; j < len(args); j++ {
+		switch {
+		case bytes.EqualFold(args[j], []byte("replace")):
+			replace = true
+		case bytes.EqualFold(args[j], []byte("db")) && j+1 < len(args):
+			n, ok := strkv.ParseInt(args[j+1])
+			switch {
+			case !ok:
+				return errAction(msgNotInteger)
+			case n < math.MinInt32 || n > math.MaxInt32:
+				return errAction(fmt.Sprintf("ERR value is out of range, value must between %d and %d", math.MinInt32, math.MaxInt32))
+			case n < 0 || n >= strkv.NumDBs:
+				return errAction("ERR DB index is out of range")
+			}
+			dstDB = n
+			j++
+		default:
+			return errAction(msgSyntax)
+		}
+	}
+	if int(dstDB) == c.db && bytes.Equal(args[1], args[2]) {
+		return errAction("ERR source and destination objects are the same")
+	}
+	return writeAction(replyInt(c, "copy"), strkv.CopyOp(c.db, args[1], int(dstDB), args[2], replace))
 }
 
 // cmdKeys replies with every live key matching the glob pattern, in key
@@ -443,6 +474,7 @@ func cmdRandomKey(c *client, args [][]byte) action {
 // keyCommands lists this file's commands for the command table.
 func keyCommands() []*command {
 	return []*command{
+		{name: "copy", arity: -3, flags: []string{flagWrite, flagDenyOOM}, group: "keyspace", firstKey: 1, lastKey: 2, step: 1, run: cmdCopy},
 		{name: "dbsize", arity: 1, flags: []string{flagReadonly, flagFast}, group: "keyspace", run: cmdDBSize},
 		{name: "del", arity: -2, flags: []string{flagWrite}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
 		{name: "exists", arity: -2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: -1, step: 1, run: cmdExists},

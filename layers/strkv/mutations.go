@@ -37,6 +37,7 @@ func Mutations() map[string]layers.MutationFunc {
 		opMSetNX:      mutMSetNX,
 		opExpire:      mutExpire,
 		opRename:      mutRename,
+		opCopy:        mutCopy,
 	}
 }
 

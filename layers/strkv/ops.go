@@ -19,6 +19,7 @@ const (
 	opMSetNX      = "strkv.msetnx"
 	opExpire      = "strkv.expire"
 	opRename      = "strkv.rename"
+	opCopy        = "strkv.copy"
 )
 
 // MaxStringLen is the largest string value APPEND and SETRANGE may build,
@@ -607,34 +608,104 @@ func mutRename(m layers.Mutator, args []byte) ([]byte, error) {
 		return intResult(0), nil
 	}
 	// Collect the members before writing anything.
-	type kv struct{ suffix, val []byte }
-	var members []kv
-	if cs.meta.Type != TypeString {
-		sp := DataSubspace(db, src)
-		plen := len(sp.Bytes())
-		begin, end := sp.Range()
-		it := m.Scan(begin, end, false)
-		for it.Next() {
-			members = append(members, kv{bytes.Clone(it.Key()[plen:]), bytes.Clone(it.Value())})
-		}
-		err := it.Err()
-		if cerr := it.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("rename: scan members: %w", err)
-		}
+	members, err := collectMembers(m, db, src, cs)
+	if err != nil {
+		return nil, fmt.Errorf("rename: %w", err)
 	}
 	meta := cs.meta
 	meta.Value = bytes.Clone(meta.Value)
 	remove(m, db, src, cs)
 	remove(m, db, dst, cd)
 	put(m, db, dst, current{mk: cd.mk}, meta)
-	if len(members) > 0 {
-		prefix := DataSubspace(db, dst).Bytes()
-		for _, x := range members {
-			m.Set(append(bytes.Clone(prefix), x.suffix...), x.val)
-		}
+	writeMembers(m, db, dst, members)
+	return intResult(1), nil
+}
+
+// member is a collection entry: its key below the key's DataSubspace, and
+// its value.
+type member struct{ suffix, val []byte }
+
+// collectMembers reads every entry of the collection c (none for a string).
+func collectMembers(m layers.Mutator, db int, key []byte, c current) ([]member, error) {
+	if c.meta.Type == TypeString {
+		return nil, nil
 	}
+	var members []member
+	sp := DataSubspace(db, key)
+	plen := len(sp.Bytes())
+	begin, end := sp.Range()
+	it := m.Scan(begin, end, false)
+	for it.Next() {
+		members = append(members, member{bytes.Clone(it.Key()[plen:]), bytes.Clone(it.Value())})
+	}
+	err := it.Err()
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("scan members of %q: %w", key, err)
+	}
+	return members, nil
+}
+
+// writeMembers writes members under key's DataSubspace.
+func writeMembers(m layers.Mutator, db int, key []byte, members []member) {
+	if len(members) == 0 {
+		return
+	}
+	prefix := DataSubspace(db, key).Bytes()
+	for _, x := range members {
+		m.Set(append(bytes.Clone(prefix), x.suffix...), x.val)
+	}
+}
+
+// CopyOp prepares a COPY of src in srcDB to dst in dstDB: value, members
+// and expiry. An existing dst is replaced only with replace. Its result
+// (DecodeInt) is 1 if copied, 0 if not (src missing, or dst existing
+// without replace).
+func CopyOp(srcDB int, src []byte, dstDB int, dst []byte, replace bool) Mutation {
+	var e enc
+	e.Uvarint(uint64(srcDB))
+	e.Bytes(src)
+	e.Uvarint(uint64(dstDB))
+	e.Bytes(dst)
+	e.Bool(replace)
+	return Mutation{Op: opCopy, Args: e.B}
+}
+
+func mutCopy(m layers.Mutator, args []byte) ([]byte, error) {
+	d := dec{B: args}
+	srcDB := decDB(&d)
+	src := d.Bytes()
+	dstDB := decDB(&d)
+	dst := d.Bytes()
+	replace := d.Bool()
+	if err := d.Done(); err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	nowMs := m.Now().UnixMilli()
+	cs, err := load(m, srcDB, src, nowMs)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	if !cs.live || (srcDB == dstDB && bytes.Equal(src, dst)) {
+		return intResult(0), nil
+	}
+	cd, err := load(m, dstDB, dst, nowMs)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	if cd.live && !replace {
+		return intResult(0), nil
+	}
+	members, err := collectMembers(m, srcDB, src, cs)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	meta := cs.meta
+	meta.Value = bytes.Clone(meta.Value)
+	remove(m, dstDB, dst, cd)
+	put(m, dstDB, dst, current{mk: cd.mk}, meta)
+	writeMembers(m, dstDB, dst, members)
 	return intResult(1), nil
 }

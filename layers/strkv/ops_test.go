@@ -424,6 +424,54 @@ func TestRename(t *testing.T) {
 	}
 }
 
+func TestCopy(t *testing.T) {
+	s, kv := newStore(t)
+	cp := func(srcDB int, src string, dstDB int, dst string, replace bool) int64 {
+		t.Helper()
+		n, err := strkv.DecodeInt(run1(t, s, strkv.CopyOp(srcDB, []byte(src), dstDB, []byte(dst), replace)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	future := time.Now().Add(time.Hour).UnixMilli()
+	mustSet(t, s, 0, "a", "1", strkv.SetOptions{ExpireAtMillis: future})
+	if n := cp(0, "a", 1, "b", false); n != 1 {
+		t.Fatalf("copy to db 1 = %d", n)
+	}
+	if m, _ := rawMeta(t, kv, 1, "b"); m.ExpireAt != future || string(m.Value) != "1" {
+		t.Fatalf("copied key: %+v", m)
+	}
+	if v, ok := get(t, s, 0, "a"); !ok || v != "1" {
+		t.Fatalf("copy changed the source: %q %v", v, ok)
+	}
+	wantIndex(t, kv, expEntry{future, 0, "a"}, expEntry{future, 1, "b"})
+	if n := cp(0, "missing", 0, "x", false); n != 0 {
+		t.Fatalf("copy of a missing key = %d", n)
+	}
+	mustSet(t, s, 0, "c", "2", strkv.SetOptions{})
+	if n := cp(0, "a", 0, "c", false); n != 0 {
+		t.Fatalf("copy over an existing key without REPLACE = %d", n)
+	}
+	if n := cp(0, "a", 0, "c", true); n != 1 {
+		t.Fatalf("copy with REPLACE = %d", n)
+	}
+	if v, _ := get(t, s, 0, "c"); v != "1" {
+		t.Fatalf("c = %q", v)
+	}
+	// A collection is copied with its members; both stay independent.
+	putRaw(t, kv, 0, "h1", strkv.Meta{Type: strkv.TypeHash, Version: 3})
+	putMember(t, kv, 0, "h1", 3, "f", "one")
+	if n := cp(0, "h1", 0, "h2", false); n != 1 {
+		t.Fatalf("copy hash = %d", n)
+	}
+	for _, k := range []string{"h1", "h2"} {
+		if got := members(t, kv, 0, k); fmt.Sprint(got) != "[f=one]" {
+			t.Fatalf("%s members = %v", k, got)
+		}
+	}
+}
+
 func TestScanKeysRandomKeyDBSize(t *testing.T) {
 	s, kv := newStore(t)
 	ctx := ctxT(t)
