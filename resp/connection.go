@@ -19,6 +19,10 @@ type client struct {
 	name string // CLIENT SETNAME
 	quit bool   // QUIT seen: reply to what came before, then hang up
 
+	// ext holds the state of the connection commands (AUTH, CLIENT LIST,
+	// MONITOR): see conn_cmds.go.
+	ext clientExt
+
 	// MULTI/EXEC and WATCH (transactions.go). inExec marks the client
 	// EXEC replays queued commands with at apply time.
 	multi  multiState
@@ -87,6 +91,7 @@ func (c *client) plan(args [][]byte) {
 		return
 	}
 	cmd := lookup(args[0])
+	c.noteCommand(cmd, args) // CLIENT LIST's cmd and idle (conn_cmds.go)
 	var a action
 	switch {
 	case cmd == nil:
@@ -95,12 +100,16 @@ func (c *client) plan(args [][]byte) {
 	case !arityOK(cmd.arity, len(args)):
 		c.refuseInMulti()
 		a = errAction(arityMsg(cmd.name))
+	case c.refuse(cmd) != "": // NOAUTH and the like (hello.go)
+		c.refuseInMulti()
+		a = errAction(c.refuse(cmd))
 	case c.multi.active && queuesInMulti(cmd):
 		a = c.queue(args)
 		a.cmd = cmd
 	default:
 		a = cmd.run(c, args)
 		a.cmd = cmd
+		c.s.feedMonitors(c, args) // MONITOR (monitor.go)
 	}
 	c.add(a)
 }

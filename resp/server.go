@@ -63,6 +63,10 @@ type Server struct {
 	clients  atomic.Int64
 	nextID   atomic.Int64
 	commands atomic.Uint64 // commands received, for the metrics
+
+	// ext holds the state of the connection and server commands (client
+	// registry, settings, monitors): see conn_cmds.go and config.go.
+	ext serverExt
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -74,7 +78,9 @@ func NewServer(strs *strkv.Store, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Server{strs: strs, logger: logger, ctx: ctx, cancel: cancel}
+	s := &Server{strs: strs, logger: logger, ctx: ctx, cancel: cancel}
+	s.ext.init() // defaults of the settings (config.go)
+	return s
 }
 
 // Serve accepts connections on ln and serves them until Close. It closes
@@ -107,7 +113,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Unlock()
 
 	s.logger.Info("resp: serving", "addr", ln.Addr().String())
-	err := s.rs.Serve(ln)
+	err := s.rs.Serve(s.frameListener(ln)) // Redis's framing limits (framing.go)
 	close(s.served)
 	s.mu.Lock()
 	closed := s.closed
@@ -170,6 +176,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	}
 	c := &client{s: s, conn: conn, id: s.nextID.Add(1)}
 	conn.SetContext(c)
+	s.registerClient(c) // CLIENT LIST, KILL, auth state (conn_cmds.go)
 	s.logger.Debug("resp: client connected", "id", c.id, "remote", conn.RemoteAddr())
 	return true
 }
@@ -180,6 +187,7 @@ func (s *Server) onClosed(conn redcon.Conn, err error) {
 		return // refused in accept
 	}
 	s.clients.Add(-1)
+	s.unregisterClient(c) // conn_cmds.go
 	c.resetTransaction()
 	if err != nil {
 		s.logger.Debug("resp: client gone", "id", c.id, "err", err)
@@ -221,7 +229,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 		c.plan(cm.Args)
 	}
 	c.flush()
-	conn.WriteRaw(c.w.take())
+	c.deliver(c.w.take()) // to conn, or through the out-of-band queue (monitor.go)
 	if c.quit {
 		conn.Close()
 	}

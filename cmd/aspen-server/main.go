@@ -34,6 +34,7 @@ type config struct {
 	nodeID    string
 	pgAddr    string
 	respAddr  string
+	respPass  string
 	raftAddr  string
 	httpAddr  string
 	join      string
@@ -49,6 +50,7 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	fs.StringVar(&c.nodeID, "node-id", "node1", "this node's unique id in the cluster")
 	fs.StringVar(&c.pgAddr, "pg-addr", "127.0.0.1:5432", "PostgreSQL protocol listen address")
 	fs.StringVar(&c.respAddr, "resp-addr", "127.0.0.1:6379", "Redis protocol listen address")
+	fs.StringVar(&c.respPass, "resp-password", "", "password Redis clients must give (AUTH, HELLO AUTH) before other commands; empty for none (prefer the environment variable: a flag shows in the process list)")
 	fs.StringVar(&c.raftAddr, "raft-addr", "127.0.0.1:7000", "Raft transport listen address (also advertised to peers)")
 	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:8080", "HTTP admin listen address (also used by peers)")
 	fs.StringVar(&c.join, "join", "", "HTTP address of any cluster member to join (ignored when the data dir already holds cluster state)")
@@ -168,6 +170,7 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	go runExpirer(expCtx, store, strs, logger)
 
 	rs := resp.NewServer(strs, logger)
+	rs.SetRequirePass(c.respPass)
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()
