@@ -4,7 +4,12 @@
 // latency percentiles. `make bench` uses it for the store's commit and read
 // figures.
 //
+// The delete-heavy workloads (-op zset-cap, queue, ttl-churn, big-neighbour;
+// see workloads.go) also print their throughput and latency per time slice,
+// to show whether the rate stays flat as tombstones pile up.
+//
 //	aspen-bench -addrs 127.0.0.1:6379 -op set -clients 1,16,64 -duration 5s
+//	aspen-bench -addrs 127.0.0.1:6379 -op zset-cap -clients 8 -duration 5s -slice 1s
 package main
 
 import (
@@ -25,12 +30,23 @@ import (
 
 func main() {
 	addrs := flag.String("addrs", "127.0.0.1:6379", "comma-separated Redis addresses; clients are spread over them")
-	op := flag.String("op", "set", "operation: set (distinct keys), incr (one hot key), get (existing keys)")
+	op := flag.String("op", "set", "operation: set (distinct keys), incr (one hot key), get (existing keys), "+
+		"or a delete-heavy workload: zset-cap, queue, ttl-churn, big-neighbour")
 	clientsFlag := flag.String("clients", "1,16,64", "comma-separated client counts to run, one after another")
 	duration := flag.Duration("duration", 5*time.Second, "how long each run lasts")
 	keys := flag.Int("keys", 10000, "key space size for get")
 	label := flag.String("label", "aspen", "label printed first in each result line")
+	var cfg wlConfig
+	flag.DurationVar(&cfg.slice, "slice", time.Second, "workloads: length of one reporting slice")
+	flag.IntVar(&cfg.zsetCap, "zset-cap", 1000, "zset-cap: members the capped sorted set keeps")
+	flag.IntVar(&cfg.bigMembers, "big-members", 200000, "big-neighbour: members of the big collection")
+	flag.StringVar(&cfg.bigType, "big-type", "auto", "big-neighbour: hash, zset, or auto (hash if HSET works, else zset)")
+	flag.DurationVar(&cfg.bigExpire, "big-expire", time.Second, "big-neighbour: the big key's time to live from the start")
 	flag.Parse()
+	if cfg.slice <= 0 || cfg.zsetCap < 1 || cfg.bigMembers < 1 || cfg.bigExpire <= 0 {
+		fmt.Fprintln(os.Stderr, "aspen-bench: -slice, -zset-cap, -big-members and -big-expire must be positive")
+		os.Exit(2)
+	}
 
 	var counts []int
 	for _, s := range strings.Split(*clientsFlag, ",") {
@@ -42,6 +58,15 @@ func main() {
 		counts = append(counts, n)
 	}
 	targets := strings.Split(*addrs, ",")
+	if _, ok := workloads[*op]; ok {
+		for _, c := range counts {
+			if err := runWorkload(*label, targets[0], *op, c, *duration, &cfg); err != nil {
+				fmt.Fprintln(os.Stderr, "aspen-bench:", err)
+				os.Exit(1)
+			}
+		}
+		return
+	}
 	if *op == "get" {
 		if err := preload(targets[0], *keys); err != nil {
 			fmt.Fprintln(os.Stderr, "aspen-bench: preload:", err)
