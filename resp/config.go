@@ -126,12 +126,6 @@ func (s *Server) SetProtoMaxBulkLen(n int64) {
 // does not close idle connections yet; the setting is kept for CONFIG.
 func (s *Server) IdleTimeout() int64 { return s.ext.cfg.timeout.Load() }
 
-// IncrEvictedKeys adds n to INFO's evicted_keys.
-func (s *Server) IncrEvictedKeys(n int64) { s.ext.evictedKeys.Add(n) }
-
-// IncrExpiredKeys adds n to INFO's expired_keys.
-func (s *Server) IncrExpiredKeys(n int64) { s.ext.expiredKeys.Add(n) }
-
 // configParam is one parameter CONFIG knows.
 type configParam struct {
 	name string
@@ -510,13 +504,15 @@ func configSet(c *client, args [][]byte) action {
 		}
 		applies[i] = apply
 	}
-	st := &c.s.ext.cfg
+	srv := c.s
+	st := &srv.ext.cfg
 	return replyAction(func(w *writer) {
 		st.mu.Lock()
 		for _, apply := range applies {
 			apply(st)
 		}
 		st.mu.Unlock()
+		srv.syncCacheConfig()
 		w.WriteString("OK")
 	})
 }

@@ -34,15 +34,16 @@ type serverExt struct {
 
 	monitors monitorSet // MONITOR clients (monitor.go)
 
-	// Counters for INFO (info.go). expiredKeys and evictedKeys are for
-	// the expirer and the eviction the lead adds: see IncrExpiredKeys and
-	// IncrEvictedKeys.
+	// Counters for INFO (info.go); expired and evicted keys are the cache
+	// layer's (cache.go).
 	totalConns    atomic.Int64
 	rejectedConns atomic.Int64
-	expiredKeys   atomic.Int64
-	evictedKeys   atomic.Int64
 	// Counter values at the last CONFIG RESETSTAT, subtracted by INFO.
-	statsReset, hitsReset, missesReset atomic.Int64
+	statsReset, hitsReset, missesReset, expiredReset, evictedReset atomic.Int64
+
+	// trackAccess: the maxmemory policy ranks keys by access (LRU, LFU),
+	// so commands record their keys' accesses (cache.go).
+	trackAccess atomic.Bool
 }
 
 func (e *serverExt) init() {

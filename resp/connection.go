@@ -103,6 +103,9 @@ func (c *client) plan(args [][]byte) {
 	case c.refuse(cmd) != "": // NOAUTH and the like (hello.go)
 		c.refuseInMulti()
 		a = errAction(c.refuse(cmd))
+	case c.admit(cmd, args) != "": // OOM (cache.go)
+		c.refuseInMulti()
+		a = errAction(msgOOM)
 	case c.multi.active && queuesInMulti(cmd):
 		a = c.queue(args)
 		a.cmd = cmd

@@ -34,8 +34,10 @@ func (s *Server) resetStats() {
 	e.statsReset.Store(int64(s.commands.Load()))
 	e.totalConns.Store(0)
 	e.rejectedConns.Store(0)
-	e.expiredKeys.Store(0)
-	e.evictedKeys.Store(0)
+	if s.cache != nil {
+		e.expiredReset.Store(s.cache.Expired())
+		e.evictedReset.Store(s.cache.Evicted())
+	}
 	if s.strs != nil {
 		st := s.strs.Stats()
 		e.hitsReset.Store(st.Hits.Load())
@@ -156,6 +158,11 @@ func (s *Server) infoText(show func(name string, def bool) bool, ks []dbCounts) 
 			field("used_memory_human", humanBytes(ms.HeapInuse))
 			field("used_memory_rss", ms.Sys)
 			field("used_memory_rss_human", humanBytes(ms.Sys))
+			if s.cache != nil {
+				// The bytes maxmemory limits: user data as the store counts
+				// it, the same on every node.
+				field("used_memory_dataset", s.cache.Used())
+			}
 			field("maxmemory", s.MaxMemory())
 			field("maxmemory_human", humanBytes(s.MaxMemory()))
 			field("maxmemory_policy", s.MaxMemoryPolicy())
@@ -178,8 +185,13 @@ func (s *Server) infoText(show func(name string, def bool) bool, ks []dbCounts) 
 			field("total_commands_processed", int64(s.commands.Load())-e.statsReset.Load())
 			field("instantaneous_ops_per_sec", 0)
 			field("rejected_connections", e.rejectedConns.Load())
-			field("expired_keys", e.expiredKeys.Load())
-			field("evicted_keys", e.evictedKeys.Load())
+			var expired, evicted int64
+			if s.cache != nil {
+				expired = s.cache.Expired() - e.expiredReset.Load()
+				evicted = s.cache.Evicted() - e.evictedReset.Load()
+			}
+			field("expired_keys", expired)
+			field("evicted_keys", evicted)
 			var hits, misses int64
 			if s.strs != nil {
 				st := s.strs.Stats()

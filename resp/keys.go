@@ -7,9 +7,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
+	"github.com/aspen-db/aspen/layers/hashkv"
+	"github.com/aspen-db/aspen/layers/setkv"
 	"github.com/aspen-db/aspen/layers/strkv"
+	"github.com/aspen-db/aspen/layers/zsetkv"
 )
 
 // Keyspace commands: DEL, UNLINK, EXISTS, TTL, PTTL, TYPE.
@@ -244,6 +249,154 @@ func cmdCopy(c *client, args [][]byte) action {
 		return errAction("ERR source and destination objects are the same")
 	}
 	return writeAction(replyInt(c, "copy"), strkv.CopyOp(c.db, args[1], int(dstDB), args[2], replace))
+}
+
+// cmdObject serves OBJECT ENCODING, FREQ, IDLETIME, REFCOUNT and HELP.
+// Encodings are the ones Redis 7.0 would report for the key's current
+// contents (Aspen stores every type one way); FREQ and IDLETIME come from
+// this node's access clocks, which exist under an LFU or LRU policy.
+func cmdObject(c *client, args [][]byte) action {
+	sub := strings.ToLower(string(args[1]))
+	if sub == "help" && len(args) == 2 {
+		return replyAction(func(w *writer) {
+			lines := []string{
+				"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+				"ENCODING <key>",
+				"    Return the kind of internal representation used in order to store the value",
+				"    associated with a <key>.",
+				"FREQ <key>",
+				"    Return the access frequency index of the <key>. The returned integer is",
+				"    proportional to the logarithm of the recent access frequency of the key.",
+				"IDLETIME <key>",
+				"    Return the idle time of the <key>, that is the approximated number of",
+				"    seconds elapsed since the last access to the key.",
+				"REFCOUNT <key>",
+				"    Return the number of references of the value associated with the specified",
+				"    <key>.",
+				"HELP",
+				"    Prints this help.",
+			}
+			w.WriteArray(len(lines))
+			for _, l := range lines {
+				w.WriteString(l)
+			}
+		})
+	}
+	switch {
+	case sub != "encoding" && sub != "freq" && sub != "idletime" && sub != "refcount":
+		return errAction(unknownSubcommandMsg(args))
+	case len(args) != 3:
+		return errAction(arityMsg("object|" + sub))
+	}
+	db, key := c.db, args[2]
+	policy := c.s.MaxMemoryPolicy()
+	lfu := strings.HasSuffix(policy, "-lfu")
+	tracker := c.s.cache.Tracker()
+	return readAction(func(w *writer, r *strkv.Reader) {
+		m, ok, err := r.Meta(db, key)
+		switch {
+		case err != nil:
+			c.replyErr(w, "object", err)
+			return
+		case !ok:
+			w.WriteNull()
+			return
+		}
+		switch sub {
+		case "encoding":
+			enc, err := objectEncoding(r, db, key, m)
+			if err != nil {
+				c.replyErr(w, "object", err)
+				return
+			}
+			w.WriteBulkString(enc)
+		case "freq":
+			if !lfu {
+				w.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+				return
+			}
+			w.WriteInt(int(tracker.Freq(db, key, time.Now())))
+		case "idletime":
+			if lfu {
+				w.WriteError("ERR An LRU maxmemory policy is not selected, access time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+				return
+			}
+			w.WriteInt64(int64(tracker.Idle(db, key, time.Now()) / time.Second))
+		case "refcount":
+			// Redis shares the objects of small integer strings unless an
+			// LRU or LFU policy needs per-key clocks.
+			if m.Type == strkv.TypeString && !c.s.ext.trackAccess.Load() {
+				if n, ok := strkv.ParseInt(m.Value); ok && n >= 0 && n < 10000 {
+					w.WriteInt64(math.MaxInt32)
+					return
+				}
+			}
+			w.WriteInt(1)
+		}
+	})
+}
+
+// objectEncoding names the encoding Redis 7.0 would use for the key's
+// current value.
+func objectEncoding(r *strkv.Reader, db int, key []byte, m strkv.Meta) (string, error) {
+	switch m.Type {
+	case strkv.TypeString:
+		if _, ok := strkv.ParseInt(m.Value); ok && len(m.Value) <= 20 {
+			return "int", nil
+		}
+		if len(m.Value) <= 44 {
+			return "embstr", nil
+		}
+		return "raw", nil
+	case strkv.TypeHash:
+		h, ok, err := hashkv.Open(r, db, key)
+		if err != nil || !ok {
+			return "", err
+		}
+		if h.Compact() {
+			return "listpack", nil
+		}
+		return "hashtable", nil
+	case strkv.TypeList:
+		return "quicklist", nil
+	case strkv.TypeSet:
+		n, err := setkv.Card(r, db, key)
+		if err != nil {
+			return "", err
+		}
+		if n > 512 {
+			return "hashtable", nil
+		}
+		members, err := setkv.Members(r, db, key)
+		if err != nil {
+			return "", err
+		}
+		for _, mb := range members {
+			if _, ok := strkv.ParseInt(mb); !ok {
+				return "hashtable", nil
+			}
+		}
+		return "intset", nil
+	case strkv.TypeZSet:
+		z, err := zsetkv.Open(r, db, key)
+		if err != nil {
+			return "", err
+		}
+		if z.Card() > 128 {
+			return "skiplist", nil
+		}
+		all, err := z.All()
+		if err != nil {
+			return "", err
+		}
+		for _, e := range all {
+			if len(e.Member) > 64 {
+				return "skiplist", nil
+			}
+		}
+		return "listpack", nil
+	}
+	return "unknown", nil
 }
 
 // cmdKeys replies with every live key matching the glob pattern, in key
@@ -482,6 +635,7 @@ func keyCommands() []*command {
 		{name: "expireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireAt},
 		{name: "expiretime", arity: 2, flags: []string{flagReadonly, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdExpireTime},
 		{name: "keys", arity: 2, flags: []string{flagReadonly}, group: "keyspace", run: cmdKeys},
+		{name: "object", arity: -2, flags: []string{flagReadonly}, group: "keyspace", firstKey: 2, lastKey: 2, step: 1, run: cmdObject},
 		{name: "persist", arity: 2, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPersist},
 		{name: "pexpire", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpire},
 		{name: "pexpireat", arity: -3, flags: []string{flagWrite, flagFast}, group: "keyspace", firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireAt},

@@ -1,5 +1,5 @@
-// Package resp serves Aspen's Redis keyspace over the Redis protocol (RESP2),
-// on github.com/tidwall/redcon.
+// Package resp serves Aspen's Redis keyspace over the Redis protocol (RESP2
+// and RESP3), on github.com/tidwall/redcon.
 //
 // A command goes: redcon parses the frame -> the command table (name, arity)
 // -> a small handler that validates arguments and returns an action -> the
@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aspen-db/aspen/layers/cache"
 	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/tidwall/redcon"
 )
@@ -67,6 +68,11 @@ type Server struct {
 	// ext holds the state of the connection and server commands (client
 	// registry, settings, monitors): see conn_cmds.go and config.go.
 	ext serverExt
+
+	// cache is the cache layer: maxmemory, eviction, access clocks
+	// (cache.go). cacheStop ends its event listener.
+	cache     *cache.Cache
+	cacheStop func()
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -80,6 +86,7 @@ func NewServer(strs *strkv.Store, logger *slog.Logger) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{strs: strs, logger: logger, ctx: ctx, cancel: cancel}
 	s.ext.init() // defaults of the settings (config.go)
+	s.startCache()
 	return s
 }
 
@@ -150,6 +157,9 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 
 	s.cancel()
+	if s.cacheStop != nil {
+		s.cacheStop()
+	}
 	if rs != nil {
 		// Closing the listener ourselves also stops a Serve that has not
 		// reached redcon's accept loop yet (redcon's Close would report
@@ -167,6 +177,7 @@ func (s *Server) Close() error {
 func (s *Server) accept(conn redcon.Conn) bool {
 	if n := s.clients.Add(1); n > int64(s.MaxClients) {
 		s.clients.Add(-1)
+		s.ext.rejectedConns.Add(1) // INFO's rejected_connections
 		// redcon does not flush a refused connection; write directly.
 		nc := conn.NetConn()
 		nc.SetWriteDeadline(time.Now().Add(time.Second))
@@ -255,6 +266,7 @@ type command struct {
 	// firstKey, lastKey, step: the key positions, as COMMAND reports them.
 	firstKey, lastKey, step int
 	run                     handler
+	denyOOM                 bool // flags holds denyoom (set at init)
 }
 
 // handler validates one command's arguments (args[0] is the name) and says
@@ -274,6 +286,7 @@ func init() {
 	commands = make(map[string]*command, len(commandTable))
 	for _, c := range commandTable {
 		commands[c.name] = c
+		c.denyOOM = slices.Contains(c.flags, flagDenyOOM)
 	}
 }
 

@@ -41,6 +41,8 @@ type config struct {
 	logLevel  string
 	logFormat string
 	verify    bool
+	maxmemory uint64
+	policy    string
 }
 
 func parseFlags(args []string, env func(string) string) (config, error) {
@@ -57,6 +59,15 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	fs.BoolVar(&c.verify, "verify-on-start", true, "read the whole store and Raft log at start-up and refuse to start on a damaged file (costs time in proportion to the data)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.Func("maxmemory", "limit on the bytes of Redis data (Redis's units: 100mb, 2gb); 0 for none. Set the same on every node: the leader evicts", func(v string) error {
+		n, ok := resp.ParseMemory(v)
+		if !ok {
+			return fmt.Errorf("%q is not a memory size", v)
+		}
+		c.maxmemory = n
+		return nil
+	})
+	fs.StringVar(&c.policy, "maxmemory-policy", "noeviction", "what to do over --maxmemory: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl")
 	// Environment first, so that the command line overrides it.
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -75,6 +86,9 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if !resp.ValidPolicy(c.policy) {
+		return c, fmt.Errorf("--maxmemory-policy: unknown policy %q", c.policy)
 	}
 	return c, nil
 }
@@ -171,6 +185,9 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 
 	rs := resp.NewServer(strs, logger)
 	rs.SetRequirePass(c.respPass)
+	rs.SetMaxMemory(c.maxmemory, c.policy)
+	// Every node refreshes the bytes in use; the leader alone evicts.
+	go rs.Cache().Run(expCtx, 100*time.Millisecond, store.IsLeader)
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()

@@ -188,7 +188,7 @@ func (c *Cache) Touch(db int, key []byte) {
 // AllowWrite reports whether a command that may add data can run: not
 // when the data is over maxmemory and the policy cannot evict (noeviction,
 // or the last round found nothing to evict), nor when eviction has fallen
-// behind by a tenth of the limit.
+// behind by a tenth of the limit (at least 1 MiB).
 func (c *Cache) AllowWrite() bool {
 	cfg := c.Config()
 	if cfg.MaxMemory <= 0 {
@@ -202,7 +202,7 @@ func (c *Cache) AllowWrite() bool {
 		return false
 	}
 	c.Poke()
-	return used <= cfg.MaxMemory+cfg.MaxMemory/10
+	return used <= cfg.MaxMemory+max(cfg.MaxMemory/10, 1<<20)
 }
 
 // Listen counts the expired and evicted keys this replica applies and
@@ -327,47 +327,47 @@ type candidate struct {
 	size  int64
 }
 
+// sampleRounds is how many samples one eviction round draws.
+const sampleRounds = 8
+
 // choose picks victims until their estimated size covers excess or the
-// batch is full. Like Redis it samples cfg.Samples keys per pick and takes
-// the best of a small pool kept across picks.
+// batch is full. Like Redis it ranks sampled keys (cfg.Samples per
+// sample) and evicts the best; to keep a round's reads bounded it draws
+// sampleRounds samples and evicts at most the better half of them.
 func (c *Cache) choose(r *strkv.Reader, cfg Config, excess int64) ([]Victim, error) {
 	now := c.now()
 	var pool []candidate
-	var out []Victim
-	taken := map[string]bool{}
-	var freed int64
-	for len(out) < evictBatch && freed < excess {
+	seen := map[string]bool{}
+	for range sampleRounds {
 		samples, err := c.sample(r, cfg, now)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range samples {
-			id := trackerKey(s.DB, s.Key)
-			if taken[id] || slices.ContainsFunc(pool, func(p candidate) bool { return trackerKey(p.DB, p.Key) == id }) {
-				continue
+			if id := trackerKey(s.DB, s.Key); !seen[id] {
+				seen[id] = true
+				pool = append(pool, s)
 			}
-			pool = append(pool, s)
 		}
-		if len(pool) == 0 {
-			break // nothing evictable
+	}
+	slices.SortStableFunc(pool, func(a, b candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
 		}
-		slices.SortFunc(pool, func(a, b candidate) int {
-			switch {
-			case a.score > b.score:
-				return -1
-			case a.score < b.score:
-				return 1
-			}
-			return 0
-		})
-		best := pool[0]
-		pool = pool[1:]
-		if len(pool) > 16 {
-			pool = pool[:16]
+		return 0
+	})
+	limit := min(evictBatch, max(len(pool)/2, 1))
+	var out []Victim
+	var freed int64
+	for _, cd := range pool {
+		if len(out) >= limit || freed >= excess {
+			break
 		}
-		taken[trackerKey(best.DB, best.Key)] = true
-		out = append(out, best.Victim)
-		freed += best.size
+		out = append(out, cd.Victim)
+		freed += cd.size
 	}
 	return out, nil
 }
