@@ -1,0 +1,881 @@
+package planner
+
+// Execution of plan nodes: key-range scans, filters, grouping and aggregates, sorting, DML and DDL.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/sqlrows"
+	"github.com/aspen-db/aspen/layers/tuple"
+	"github.com/aspen-db/aspen/planner/sqlerr"
+	"github.com/aspen-db/aspen/planner/types"
+)
+
+// errStop ends a scan early (LIMIT reached); it never escapes exec.go.
+var errStop = errors.New("stop scan")
+
+// maxQueryMemory bounds the bytes of rows one statement holds in memory
+// (results, sorting, grouping, UPDATE's match list) until spilling to disk
+// exists: past it the statement fails with 53200. A variable so tests can
+// lower it.
+var maxQueryMemory int64 = 256 << 20
+
+// memBudget accounts for the rows a statement holds in memory.
+type memBudget struct {
+	used int64
+}
+
+// add charges the approximate size of a row and reports 53200 once the
+// statement holds more than maxQueryMemory.
+func (m *memBudget) add(row []types.Value) error {
+	n := int64(24)
+	for _, v := range row {
+		n += valueSize(v)
+	}
+	m.used += n
+	if m.used > maxQueryMemory {
+		return sqlerr.New("53200", "out of memory").
+			WithDetail("The statement holds more than %d MB of rows in memory; spilling to disk is not supported yet.", maxQueryMemory>>20)
+	}
+	return nil
+}
+
+// valueSize approximates the memory a value holds.
+func valueSize(v types.Value) int64 {
+	switch v.Kind() {
+	case types.Numeric:
+		if d := v.Decimal(); d != nil {
+			return 64 + d.NumDigits()/2
+		}
+	case types.Text, types.Varchar, types.Unknown:
+		return 48 + int64(len(v.Str()))
+	}
+	return 48
+}
+
+// truthy reports whether a WHERE/HAVING result keeps the row.
+func truthy(v types.Value) bool { return !v.IsNull() && v.Bool() }
+
+// scanRows calls fn for every row of ti in spec's key range, in key order.
+func scanRows(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	return scanRowsOrder(ctx, r, ti, spec, false, ev, fn)
+}
+
+// scanRowsOrder is scanRows in ascending or, with reverse, descending key
+// order.
+func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, reverse bool, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	keyVals := func(es []expr) (tuple.Tuple, bool, error) {
+		out := make(tuple.Tuple, len(es))
+		for i, e := range es {
+			v, err := e.eval(ev, nil)
+			if err != nil {
+				return nil, false, err
+			}
+			if v.IsNull() {
+				return nil, false, nil
+			}
+			out[i] = types.KeyElem(v)
+		}
+		return out, true, nil
+	}
+	if spec.in != nil {
+		return scanKeyList(r, ti, spec.in, reverse, ev, fn)
+	}
+	prefix, ok, err := keyVals(spec.eq)
+	if err != nil || !ok {
+		return err
+	}
+	if spec.point(ti) {
+		row, found, err := ti.tbl.Get(r, prefix)
+		if err != nil || !found {
+			return err
+		}
+		vals, err := ti.decodeRow(row)
+		if err != nil {
+			return err
+		}
+		return fn(prefix, vals)
+	}
+	var lo, hi *sqlrows.Bound
+	if len(prefix) > 0 || spec.lo != nil {
+		lo = &sqlrows.Bound{Values: prefix, Inclusive: true}
+		if spec.lo != nil {
+			v, ok, err := keyVals([]expr{spec.lo.e})
+			if err != nil || !ok {
+				return err
+			}
+			lo = &sqlrows.Bound{Values: append(append(tuple.Tuple{}, prefix...), v...), Inclusive: spec.lo.incl}
+		}
+	}
+	if len(prefix) > 0 || spec.hi != nil {
+		hi = &sqlrows.Bound{Values: prefix, Inclusive: true}
+		if spec.hi != nil {
+			v, ok, err := keyVals([]expr{spec.hi.e})
+			if err != nil || !ok {
+				return err
+			}
+			hi = &sqlrows.Bound{Values: append(append(tuple.Tuple{}, prefix...), v...), Inclusive: spec.hi.incl}
+		}
+	}
+	it := ti.tbl.Scan(r, lo, hi, reverse)
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		if n++; n%1024 == 0 {
+			if err := canceled(ctx); err != nil {
+				return err
+			}
+		}
+		vals, err := ti.decodeRow(it.Row())
+		if err != nil {
+			return err
+		}
+		if err := fn(it.PK(), vals); err != nil {
+			return err
+		}
+	}
+	return it.Close()
+}
+
+// scanKeyList reads the rows whose one-column primary key is one of keys
+// (NULLs and duplicates skipped), in key order.
+func scanKeyList(r layers.Reader, ti *tableInfo, keys []expr, reverse bool, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	type entry struct {
+		pk  tuple.Tuple
+		enc string
+	}
+	seen := map[string]bool{}
+	var list []entry
+	for _, e := range keys {
+		v, err := e.eval(ev, nil)
+		if err != nil {
+			return err
+		}
+		if v.IsNull() {
+			continue
+		}
+		pk := tuple.Tuple{types.KeyElem(v)}
+		enc, err := tuple.Append(nil, pk)
+		if err != nil {
+			return fmt.Errorf("encode key %v: %w", pk, err)
+		}
+		if !seen[string(enc)] {
+			seen[string(enc)] = true
+			list = append(list, entry{pk: pk, enc: string(enc)})
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if reverse {
+			return list[i].enc > list[j].enc
+		}
+		return list[i].enc < list[j].enc
+	})
+	for _, en := range list {
+		row, found, err := ti.tbl.Get(r, en.pk)
+		if err != nil {
+			return err
+		}
+		if !found {
+			continue
+		}
+		vals, err := ti.decodeRow(row)
+		if err != nil {
+			return err
+		}
+		if err := fn(en.pk, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// canceled returns 57014 once ctx is done: a statement timeout (a
+// deadline) or a cancel request.
+func canceled(ctx context.Context) error {
+	err := ctx.Err()
+	if dl, ok := ctx.Deadline(); ok && err == nil && !time.Now().Before(dl) {
+		// The deadline passed but its timer has not fired yet (a busy
+		// goroutine may delay it): the statement is over anyway.
+		err = context.DeadlineExceeded
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: "canceling statement due to statement timeout", Cause: err}
+	default:
+		return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: "canceling statement due to user request", Cause: err}
+	}
+}
+
+// evalCount evaluates a LIMIT/OFFSET expression; -1 means none.
+func evalCount(e expr, ev *evalCtx, what, code string) (int64, error) {
+	if e == nil {
+		return -1, nil
+	}
+	v, err := e.eval(ev, nil)
+	if err != nil {
+		return 0, err
+	}
+	if v.IsNull() {
+		return -1, nil
+	}
+	if v.Int() < 0 {
+		return 0, sqlerr.New(code, "%s must not be negative", what)
+	}
+	return v.Int(), nil
+}
+
+// execSelect runs a SELECT and returns its rows.
+func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx) ([][]types.Value, error) {
+	limit, err := evalCount(p.limit, ev, "LIMIT", sqlerr.InvalidRowCountInLimit)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := evalCount(p.offset, ev, "OFFSET", sqlerr.InvalidRowCountInOffset)
+	if err != nil {
+		return nil, err
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	streaming := !p.grouped && !p.distinct && (len(p.sort) == 0 || p.keyOrder)
+	var out [][]types.Value
+	project := func(row []types.Value) ([]types.Value, error) {
+		o := make([]types.Value, len(p.outputs))
+		for i, e := range p.outputs {
+			v, err := e.eval(ev, row)
+			if err != nil {
+				return nil, err
+			}
+			o[i] = v
+		}
+		return o, nil
+	}
+	var groups *grouper
+	if p.grouped {
+		groups = newGrouper(p)
+	}
+	seen := int64(0)
+	var mem memBudget
+	consume := func(_ tuple.Tuple, row []types.Value) error {
+		if p.filter != nil {
+			v, err := p.filter.eval(ev, row)
+			if err != nil {
+				return err
+			}
+			if !truthy(v) {
+				return nil
+			}
+		}
+		if groups != nil {
+			return groups.add(ev, row, &mem)
+		}
+		if streaming {
+			seen++
+			if seen <= offset {
+				return nil
+			}
+		}
+		o, err := project(row)
+		if err != nil {
+			return err
+		}
+		if err := mem.add(o); err != nil {
+			return err
+		}
+		out = append(out, o)
+		if streaming && limit >= 0 && int64(len(out)) >= limit {
+			return errStop
+		}
+		return nil
+	}
+	if streaming && limit == 0 {
+		return nil, nil
+	}
+	if p.table != nil {
+		err = scanRowsOrder(ctx, r, p.table, p.scan, p.keyOrder && p.reverse, ev, consume)
+	} else {
+		err = consume(nil, nil)
+	}
+	if err != nil && err != errStop {
+		return nil, err
+	}
+	if streaming {
+		for i := range out {
+			out[i] = out[i][:p.nvisible]
+		}
+		return out, nil
+	}
+	if groups != nil {
+		grows, err := groups.finish(ev)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range grows {
+			if p.having != nil {
+				v, err := p.having.eval(ev, g)
+				if err != nil {
+					return nil, err
+				}
+				if !truthy(v) {
+					continue
+				}
+			}
+			o, err := project(g)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+	}
+	if p.distinct {
+		seenKeys := map[string]bool{}
+		kept := out[:0]
+		for _, o := range out {
+			k := rowKey(o[:p.nvisible])
+			if !seenKeys[k] {
+				seenKeys[k] = true
+				kept = append(kept, o)
+			}
+		}
+		out = kept
+	}
+	if len(p.sort) > 0 {
+		sort.SliceStable(out, func(i, j int) bool { return compareRows(out[i], out[j], p.sort) < 0 })
+	}
+	if offset > 0 {
+		if offset >= int64(len(out)) {
+			out = nil
+		} else {
+			out = out[offset:]
+		}
+	}
+	if limit >= 0 && limit < int64(len(out)) {
+		out = out[:limit]
+	}
+	for i := range out {
+		out[i] = out[i][:p.nvisible]
+	}
+	return out, nil
+}
+
+// rowKey returns a map key under which rows with equal values coincide.
+func rowKey(vals []types.Value) string {
+	t := make(tuple.Tuple, len(vals))
+	for i, v := range vals {
+		t[i] = types.KeyElem(v)
+	}
+	b, err := tuple.Append(nil, t)
+	if err != nil {
+		return fmt.Sprint(t)
+	}
+	return string(b)
+}
+
+// compareRows orders two rows by sort keys, with NULLs first or last.
+func compareRows(a, b []types.Value, keys []sortKey) int {
+	for _, k := range keys {
+		x, y := a[k.idx], b[k.idx]
+		var c int
+		switch {
+		case x.IsNull() && y.IsNull():
+			c = 0
+		case x.IsNull():
+			c = 1
+			if k.nullsFirst {
+				c = -1
+			}
+		case y.IsNull():
+			c = -1
+			if k.nullsFirst {
+				c = 1
+			}
+		default:
+			c = types.Compare(x, y)
+			if k.desc {
+				c = -c
+			}
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// grouper accumulates rows into groups for aggregation.
+type grouper struct {
+	p      *selectPlan
+	index  map[string]int
+	keys   [][]types.Value
+	states [][]*aggState
+}
+
+func newGrouper(p *selectPlan) *grouper {
+	return &grouper{p: p, index: map[string]int{}}
+}
+
+func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
+	kv := make([]types.Value, len(g.p.groups))
+	for i, e := range g.p.groups {
+		v, err := e.eval(ev, row)
+		if err != nil {
+			return err
+		}
+		kv[i] = v
+	}
+	k := rowKey(kv)
+	gi, ok := g.index[k]
+	if !ok {
+		if err := mem.add(kv); err != nil {
+			return err
+		}
+		gi = len(g.keys)
+		g.index[k] = gi
+		g.keys = append(g.keys, kv)
+		st := make([]*aggState, len(g.p.aggs))
+		for i, a := range g.p.aggs {
+			st[i] = newAggState(a)
+		}
+		g.states = append(g.states, st)
+	}
+	for _, s := range g.states[gi] {
+		if err := s.add(ev, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish returns one row per group: keys then aggregate results. Without
+// GROUP BY there is exactly one group, even over no rows.
+func (g *grouper) finish(ev *evalCtx) ([][]types.Value, error) {
+	if len(g.p.groups) == 0 && len(g.keys) == 0 {
+		g.keys = append(g.keys, nil)
+		st := make([]*aggState, len(g.p.aggs))
+		for i, a := range g.p.aggs {
+			st[i] = newAggState(a)
+		}
+		g.states = append(g.states, st)
+	}
+	out := make([][]types.Value, len(g.keys))
+	for i, k := range g.keys {
+		row := append([]types.Value{}, k...)
+		for _, s := range g.states[i] {
+			v, err := s.result()
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, v)
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// aggState is the running state of one aggregate in one group.
+type aggState struct {
+	call  *aggCall
+	count int64
+	sum   types.Value // running sum (sum, avg), in the accumulation kind
+	best  types.Value // min, max
+	seen  map[string]bool
+}
+
+func newAggState(a *aggCall) *aggState {
+	s := &aggState{call: a}
+	if a.distinct {
+		s.seen = map[string]bool{}
+	}
+	return s
+}
+
+// accKind is the kind sum and avg accumulate in.
+func (s *aggState) accKind() types.Kind {
+	k := s.call.arg.typ().Kind
+	switch {
+	case k == types.Int2 || k == types.Int4:
+		if s.call.name == "avg" {
+			return types.Numeric
+		}
+		return types.Int8
+	case k == types.Int8 || k == types.Numeric:
+		return types.Numeric
+	case s.call.name == "avg":
+		return types.Float8
+	}
+	return k
+}
+
+func (s *aggState) add(ev *evalCtx, row []types.Value) error {
+	if s.call.arg == nil {
+		s.count++
+		return nil
+	}
+	v, err := s.call.arg.eval(ev, row)
+	if err != nil {
+		return err
+	}
+	if v.IsNull() {
+		return nil
+	}
+	if s.seen != nil {
+		k := rowKey([]types.Value{v})
+		if s.seen[k] {
+			return nil
+		}
+		s.seen[k] = true
+	}
+	s.count++
+	switch s.call.name {
+	case "sum", "avg":
+		k := s.accKind()
+		x, err := types.Cast(v, types.T{Kind: k, Mod: -1}, types.CastImplicit)
+		if err != nil {
+			return err
+		}
+		if s.sum.IsNull() {
+			s.sum = x
+			return nil
+		}
+		sum, err := types.Arith('+', s.sum, x, k)
+		if err != nil {
+			return err
+		}
+		s.sum = sum
+	case "min", "max":
+		if s.best.IsNull() {
+			s.best = v
+			return nil
+		}
+		c := types.Compare(v, s.best)
+		if (s.call.name == "min" && c < 0) || (s.call.name == "max" && c > 0) {
+			s.best = v
+		}
+	}
+	return nil
+}
+
+func (s *aggState) result() (types.Value, error) {
+	switch s.call.name {
+	case "count":
+		return types.NewInt(types.Int8, s.count), nil
+	case "sum":
+		if s.sum.IsNull() {
+			return types.Null, nil
+		}
+		return types.Cast(s.sum, s.call.t, types.CastImplicit)
+	case "avg":
+		if s.count == 0 {
+			return types.Null, nil
+		}
+		if s.accKind() == types.Numeric {
+			return types.NumericDiv(s.sum, types.NumericFromInt64(s.count))
+		}
+		return types.Arith('/', s.sum, types.NewFloat(types.Float8, float64(s.count)), types.Float8)
+	}
+	if s.best.IsNull() {
+		return types.Null, nil
+	}
+	return types.Cast(s.best, s.call.t, types.CastImplicit)
+}
+
+// formatRow renders a row as PostgreSQL's "Failing row contains (...)".
+func formatRow(vals []types.Value) string {
+	var sb strings.Builder
+	sb.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		if v.IsNull() {
+			sb.WriteString("null")
+		} else {
+			sb.Write(v.AppendText(nil))
+		}
+	}
+	sb.WriteByte(')')
+	return sb.String()
+}
+
+// checkNotNull enforces NOT NULL on a new row.
+func checkNotNull(ti *tableInfo, vals []types.Value) error {
+	for i, c := range ti.cols {
+		if c.notNull && vals[i].IsNull() {
+			return sqlerr.NotNullViolationErr(c.name, ti.desc.Name, formatRow(vals))
+		}
+	}
+	return nil
+}
+
+// constraintErr turns a storage constraint error into 23505.
+func constraintErr(ti *tableInfo, err error, vals []types.Value) error {
+	var ce *sqlrows.ConstraintError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	names := make([]string, len(ce.Columns))
+	texts := make([]string, len(ce.Columns))
+	for i, c := range ce.Columns {
+		names[i] = ti.cols[c].name
+		if vals[c].IsNull() {
+			texts[i] = "null"
+		} else {
+			texts[i] = vals[c].String()
+		}
+	}
+	return sqlerr.UniqueViolationErr(ce.Constraint, strings.Join(names, ", "), strings.Join(texts, ", "))
+}
+
+// evalReturning evaluates a RETURNING list over a row.
+func evalReturning(ret []expr, ev *evalCtx, vals []types.Value) ([]types.Value, error) {
+	out := make([]types.Value, len(ret))
+	for i, e := range ret {
+		v, err := e.eval(ev, vals)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// insertRow stores one new row, choosing a hidden row id when the table
+// has no primary key.
+func (s *Session) insertRow(tx layers.Txn, ti *tableInfo, vals []types.Value) error {
+	if err := checkNotNull(ti, vals); err != nil {
+		return err
+	}
+	row := ti.encodeRow(vals)
+	if len(ti.pk) > 0 {
+		if err := ti.tbl.Insert(tx, ti.pkOf(vals), row); err != nil {
+			return constraintErr(ti, err, vals)
+		}
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		err := ti.tbl.Insert(tx, tuple.Tuple{s.newRowID()}, row)
+		var ce *sqlrows.ConstraintError
+		if errors.As(err, &ce) && ce.Constraint == "" && attempt < 8 {
+			continue // row id collision: draw another
+		}
+		if err != nil {
+			return constraintErr(ti, err, vals)
+		}
+		return nil
+	}
+}
+
+func (s *Session) execInsert(ctx context.Context, tx layers.Txn, p *insertPlan, ev *evalCtx) (int64, [][]types.Value, error) {
+	var n int64
+	var ret [][]types.Value
+	store := func(vals []types.Value) error {
+		if err := s.insertRow(tx, p.table, vals); err != nil {
+			return err
+		}
+		n++
+		if p.ret != nil {
+			r, err := evalReturning(p.ret, ev, vals)
+			if err != nil {
+				return err
+			}
+			ret = append(ret, r)
+		}
+		return nil
+	}
+	if p.source != nil {
+		rows, err := execSelect(ctx, tx, p.source, ev)
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, src := range rows {
+			vals := make([]types.Value, len(p.table.cols))
+			filled := make([]bool, len(vals))
+			for j, col := range p.targets {
+				v, err := p.casts[j].eval(ev, src)
+				if err != nil {
+					return 0, nil, err
+				}
+				vals[col], filled[col] = v, true
+			}
+			for i := range vals {
+				if !filled[i] {
+					v, err := p.defaults[i].eval(ev, nil)
+					if err != nil {
+						return 0, nil, err
+					}
+					vals[i] = v
+				}
+			}
+			if err := store(vals); err != nil {
+				return 0, nil, err
+			}
+		}
+		return n, ret, nil
+	}
+	for _, row := range p.rows {
+		vals := make([]types.Value, len(row))
+		for i, e := range row {
+			v, err := e.eval(ev, nil)
+			if err != nil {
+				return 0, nil, err
+			}
+			vals[i] = v
+		}
+		if err := store(vals); err != nil {
+			return 0, nil, err
+		}
+	}
+	return n, ret, nil
+}
+
+// match is a row found by UPDATE or DELETE.
+type match struct {
+	pk   tuple.Tuple
+	vals []types.Value
+}
+
+// collect returns the rows of ti in spec matching filter. Collecting first
+// keeps the writes from disturbing the scan.
+func collect(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanSpec, filter expr, ev *evalCtx) ([]match, error) {
+	var out []match
+	var mem memBudget
+	err := scanRows(ctx, tx, ti, spec, ev, func(pk tuple.Tuple, row []types.Value) error {
+		if filter != nil {
+			v, err := filter.eval(ev, row)
+			if err != nil {
+				return err
+			}
+			if !truthy(v) {
+				return nil
+			}
+		}
+		if err := mem.add(row); err != nil {
+			return err
+		}
+		out = append(out, match{pk: pk, vals: row})
+		return nil
+	})
+	return out, err
+}
+
+func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, ev *evalCtx) (int64, [][]types.Value, error) {
+	ms, err := collect(ctx, tx, p.table, p.scan, p.filter, ev)
+	if err != nil {
+		return 0, nil, err
+	}
+	ti := p.table
+	var ret [][]types.Value
+	for _, m := range ms {
+		nv := append([]types.Value{}, m.vals...)
+		for col, e := range p.sets {
+			v, err := e.eval(ev, m.vals)
+			if err != nil {
+				return 0, nil, err
+			}
+			nv[col] = v
+		}
+		if err := checkNotNull(ti, nv); err != nil {
+			return 0, nil, err
+		}
+		newPK := m.pk
+		if len(ti.pk) > 0 {
+			newPK = ti.pkOf(nv)
+		}
+		if err := ti.tbl.Update(tx, m.pk, ti.encodeRow(m.vals), newPK, ti.encodeRow(nv)); err != nil {
+			return 0, nil, constraintErr(ti, err, nv)
+		}
+		if p.ret != nil {
+			r, err := evalReturning(p.ret, ev, nv)
+			if err != nil {
+				return 0, nil, err
+			}
+			ret = append(ret, r)
+		}
+	}
+	return int64(len(ms)), ret, nil
+}
+
+func (s *Session) execDelete(ctx context.Context, tx layers.Txn, p *deletePlan, ev *evalCtx) (int64, [][]types.Value, error) {
+	ms, err := collect(ctx, tx, p.table, p.scan, p.filter, ev)
+	if err != nil {
+		return 0, nil, err
+	}
+	var ret [][]types.Value
+	for _, m := range ms {
+		if err := p.table.tbl.Delete(tx, m.pk, p.table.encodeRow(m.vals)); err != nil {
+			return 0, nil, err
+		}
+		if p.ret != nil {
+			r, err := evalReturning(p.ret, ev, m.vals)
+			if err != nil {
+				return 0, nil, err
+			}
+			ret = append(ret, r)
+		}
+	}
+	return int64(len(ms)), ret, nil
+}
+
+func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.Error, error) {
+	desc := &sqlrows.TableDesc{Name: p.name, PrimaryKey: p.pk}
+	if len(p.pk) > 0 {
+		desc.PKName = p.name + "_pkey"
+	}
+	for _, c := range p.cols {
+		desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: c.name, TypeOID: c.t.OID(), TypeMod: c.t.Mod, NotNull: c.notNull, Default: c.def})
+	}
+	used := map[string]bool{desc.PKName: true}
+	for i, cols := range p.uniques {
+		name := p.uniqueNames[i]
+		if name == "" {
+			parts := []string{p.name}
+			for _, c := range cols {
+				parts = append(parts, p.cols[c].name)
+			}
+			base := strings.Join(parts, "_") + "_key"
+			name = base
+			for n := 1; used[name]; n++ {
+				name = fmt.Sprintf("%s%d", base, n)
+			}
+		}
+		used[name] = true
+		desc.Indexes = append(desc.Indexes, sqlrows.IndexDesc{Name: name, Columns: cols, Unique: true})
+	}
+	err := s.eng.cat.CreateTable(tx, desc)
+	if errors.Is(err, sqlrows.ErrTableExists) {
+		if p.ifNotExists {
+			return []*sqlerr.Error{sqlerr.Notice(sqlerr.DuplicateTable, "relation %q already exists, skipping", p.name)}, nil
+		}
+		return nil, sqlerr.DuplicateTableErr(p.name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create table %q: %w", p.name, err)
+	}
+	return nil, nil
+}
+
+func (s *Session) execDropTable(tx layers.Txn, p *dropTablePlan) ([]*sqlerr.Error, error) {
+	var notices []*sqlerr.Error
+	for _, name := range p.names {
+		err := s.eng.cat.DropTable(tx, name)
+		if errors.Is(err, sqlrows.ErrTableNotFound) {
+			if p.ifExists {
+				notices = append(notices, sqlerr.Notice(sqlerr.SuccessfulCompletion, "table %q does not exist, skipping", name))
+				continue
+			}
+			return nil, sqlerr.New(sqlerr.UndefinedTable, "table %q does not exist", name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("drop table %q: %w", name, err)
+		}
+	}
+	return notices, nil
+}

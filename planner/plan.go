@@ -1,0 +1,198 @@
+package planner
+
+import (
+	"github.com/aspen-db/aspen/planner/types"
+)
+
+// Plan nodes are plain data built by the binder and run by exec.go. Each
+// statement kind has one node; expressions inside are bound exprs.
+
+// plan is one of the *...Plan types below.
+type plan interface {
+	// columns returns the result columns (nil for statements without rows).
+	columns() []Column
+}
+
+// scanSpec restricts a table scan to a primary-key range: equality on the
+// first len(eq) key columns, then optionally bounds on the next one. The
+// exprs are constant (literals, parameters) and already of the key
+// columns' types. An empty spec is a full scan.
+type scanSpec struct {
+	eq     []expr
+	lo, hi *rangeEnd
+	// in, for a one-column primary key, lists the key values of
+	// "pk IN (...)": one point read each.
+	in []expr
+}
+
+// rangeEnd is one end of a key range.
+type rangeEnd struct {
+	e    expr
+	incl bool
+}
+
+// point reports whether the spec fixes every primary-key column.
+func (s *scanSpec) point(ti *tableInfo) bool {
+	return len(ti.pk) > 0 && len(s.eq) == len(ti.pk)
+}
+
+// sortKey orders output rows by output column idx.
+type sortKey struct {
+	idx        int
+	desc       bool
+	nullsFirst bool
+}
+
+// aggCall is one aggregate function call.
+type aggCall struct {
+	name     string
+	arg      expr // nil for count(*)
+	distinct bool
+	t        types.T // result type
+}
+
+// selectPlan is a SELECT over at most one table.
+type selectPlan struct {
+	table  *tableInfo // nil without FROM
+	scan   scanSpec
+	filter expr // over table rows; nil for none
+	// grouped is true when the query aggregates: the rows after grouping
+	// are the group keys followed by the aggregate results.
+	grouped bool
+	groups  []expr // over table rows
+	aggs    []*aggCall
+	having  expr // over grouped rows
+	// outputs are the select list followed by hidden sort columns.
+	outputs  []expr
+	nvisible int
+	cols     []Column
+	distinct bool
+	sort     []sortKey
+	// keyOrder is set when the sort is the primary-key order (reverse
+	// for descending): the scan then yields rows already sorted, and the
+	// sort is skipped so that LIMIT can stop the scan early.
+	keyOrder bool
+	reverse  bool
+	limit    expr // nil for none
+	offset   expr
+}
+
+func (p *selectPlan) columns() []Column { return p.cols }
+
+// insertPlan is INSERT INTO table [(cols)] VALUES ... | SELECT.
+type insertPlan struct {
+	table *tableInfo
+	// rows holds, per VALUES row, one expr per table column (defaults
+	// filled in), already of the column's type.
+	rows [][]expr
+	// source, when set, produces the rows instead (INSERT ... SELECT);
+	// targets maps its outputs to table columns, defaults fills the rest.
+	source   *selectPlan
+	targets  []int
+	defaults []expr
+	casts    []expr // per target, a cast of colRef(i) to the column type
+	retCols  []Column
+	ret      []expr // RETURNING, over the new row
+}
+
+func (p *insertPlan) columns() []Column { return p.retCols }
+
+// updatePlan is UPDATE table SET ... [WHERE] [RETURNING].
+type updatePlan struct {
+	table   *tableInfo
+	scan    scanSpec
+	filter  expr
+	sets    map[int]expr // column -> new value over the old row
+	retCols []Column
+	ret     []expr
+}
+
+func (p *updatePlan) columns() []Column { return p.retCols }
+
+// deletePlan is DELETE FROM table [WHERE] [RETURNING].
+type deletePlan struct {
+	table   *tableInfo
+	scan    scanSpec
+	filter  expr
+	retCols []Column
+	ret     []expr
+}
+
+func (p *deletePlan) columns() []Column { return p.retCols }
+
+// createTablePlan is CREATE TABLE.
+type createTablePlan struct {
+	name        string
+	ifNotExists bool
+	cols        []colInfo
+	pk          []int
+	uniques     [][]int
+	uniqueNames []string
+}
+
+func (p *createTablePlan) columns() []Column { return nil }
+
+// dropTablePlan is DROP TABLE.
+type dropTablePlan struct {
+	names    []string
+	ifExists bool
+}
+
+func (p *dropTablePlan) columns() []Column { return nil }
+
+// truncatePlan is TRUNCATE.
+type truncatePlan struct {
+	tables []*tableInfo
+}
+
+func (p *truncatePlan) columns() []Column { return nil }
+
+// txnPlan is BEGIN, COMMIT or ROLLBACK.
+type txnPlan struct {
+	kind string // "BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK"
+}
+
+func (p *txnPlan) columns() []Column { return nil }
+
+// setPlan is SET name = value, RESET name, RESET ALL (name "all").
+type setPlan struct {
+	name  string
+	value string
+	reset bool
+	// noop accepts a SET that has no session effect (SET TRANSACTION ...).
+	noop bool
+	// tag overrides the command tag (SET x TO DEFAULT resets but says SET).
+	tag string
+	// local is SET LOCAL: the value lasts until the transaction ends.
+	local bool
+	// discard is DISCARD ALL: also ends nothing, but is refused in a
+	// transaction block.
+	discard bool
+}
+
+func (p *setPlan) columns() []Column { return nil }
+
+// showPlan is SHOW name.
+type showPlan struct {
+	name string
+}
+
+func (p *showPlan) columns() []Column {
+	if p.name == "all" {
+		return []Column{
+			{Name: "name", TypeOID: types.OIDText, TypeSize: -1, TypeMod: -1},
+			{Name: "setting", TypeOID: types.OIDText, TypeSize: -1, TypeMod: -1},
+			{Name: "description", TypeOID: types.OIDText, TypeSize: -1, TypeMod: -1},
+		}
+	}
+	name := p.name
+	if d, ok := settingDisplayName[name]; ok {
+		name = d
+	}
+	return []Column{{Name: name, TypeOID: types.OIDText, TypeSize: -1, TypeMod: -1}}
+}
+
+// emptyPlan is an empty query string.
+type emptyPlan struct{}
+
+func (p *emptyPlan) columns() []Column { return nil }
