@@ -286,7 +286,7 @@ func (a *accountant) deleteRange(start, end []byte) {
 	// One whole collection: subtract its total without reading it.
 	if bytes.Equal(start, append(bytes.Clone(coll), 0x00)) && bytes.Equal(end, append(bytes.Clone(coll), 0xff)) {
 		c := a.coll(db, coll)
-		total := a.storedColl(c.sizeKey) + c.delta
+		total := a.readCounter(c.sizeKey) + c.delta
 		if c.dropped {
 			total = c.delta
 		}
@@ -329,10 +329,6 @@ func (a *accountant) dropColls(db int) {
 		}
 	}
 	a.colls = kept
-}
-
-func (a *accountant) storedColl(sizeKey []byte) int64 {
-	return a.readCounter(sizeKey)
 }
 
 func (a *accountant) readCounter(k []byte) int64 {

@@ -238,11 +238,8 @@ func countResult(n uint64) []byte {
 
 // decodeKey reads the database and key that begin every argument list.
 func decodeKey(d *wire.Dec) (int, []byte) {
-	db := d.Uvarint()
-	if d.Err == nil && db >= strkv.NumDBs {
-		d.Err = fmt.Errorf("database %d out of range: %w", db, wire.ErrMalformed)
-	}
-	return int(db), d.Bytes()
+	db := strkv.DecodeDB(d)
+	return db, d.Bytes()
 }
 
 // mutSet runs SetOp and SetNXOp. Result: status, fields added (uvarint).

@@ -97,15 +97,6 @@ func notifyPush(m layers.Mutator, db int, key []byte) {
 	m.Notify(layers.Event{Topic: PushTopic, Payload: EncodeKeyEvent(db, key)})
 }
 
-// decDB reads a database number and checks its range.
-func decDB(d *wire.Dec) int {
-	v := d.Uvarint()
-	if d.Err == nil && v >= strkv.NumDBs {
-		d.Err = fmt.Errorf("database %d out of range: %w", v, wire.ErrMalformed)
-	}
-	return int(v)
-}
-
 func statusResult(st byte) []byte { return []byte{st} }
 
 // intResult is an OK status followed by n.
@@ -166,7 +157,7 @@ func PushOp(db int, key []byte, left, existing bool, vals ...[]byte) strkv.Mutat
 
 func mutPush(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	f := d.Byte()
 	vals := d.BytesList()
@@ -236,7 +227,7 @@ func popN(m layers.Mutator, l *list, left bool, count int64) ([][]byte, error) {
 
 func mutPop(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	left := d.Bool()
 	count := d.Varint()
@@ -290,7 +281,7 @@ func DecodeMPop(res []byte) (index int, elems [][]byte, err error) {
 
 func mutMPop(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	keys := d.BytesList()
 	left := d.Bool()
 	count := d.Varint()
@@ -353,7 +344,7 @@ func DecodeMove(res []byte) (elem []byte, ok bool, err error) {
 
 func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	srcKey := d.Bytes()
 	dstKey := d.Bytes()
 	srcLeft := d.Bool()
@@ -419,7 +410,7 @@ func SetOp(db int, key []byte, index int64, indexOK bool, val []byte) strkv.Muta
 
 func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	index := d.Varint()
 	indexOK := d.Bool()
@@ -460,7 +451,7 @@ func InsertOp(db int, key []byte, after bool, pivot, val []byte) strkv.Mutation 
 
 func mutInsert(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	after := d.Bool()
 	pivot := d.Bytes()
@@ -536,7 +527,7 @@ func RemOp(db int, key []byte, count int64, val []byte) strkv.Mutation {
 
 func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	count := d.Varint()
 	val := d.Bytes()
@@ -640,7 +631,7 @@ func TrimOp(db int, key []byte, start, stop int64) strkv.Mutation {
 
 func mutTrim(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	start := d.Varint()
 	stop := d.Varint()

@@ -160,15 +160,6 @@ func countResult(n int64) []byte {
 
 var wrongType = []byte{resWrongType}
 
-// decodeDB reads a database number and checks its range.
-func decodeDB(d *wire.Dec) int {
-	v := d.Uvarint()
-	if d.Err == nil && v >= strkv.NumDBs {
-		d.Fail("database number")
-	}
-	return int(v)
-}
-
 // loadSet loads key at apply time: its state and, when it is a live set,
 // the set itself (ok).
 func loadSet(m layers.Mutator, db int, key []byte) (k strkv.KeyState, s set, ok bool, err error) {
@@ -193,7 +184,7 @@ func putSet(m layers.Mutator, k strkv.KeyState, version uint64, card int64) {
 // mutAdd result: status, members added (uvarint).
 func mutAdd(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decodeDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	members := d.BytesList()
 	if err := d.Done(); err != nil {
@@ -243,7 +234,7 @@ func mutAdd(m layers.Mutator, args []byte) ([]byte, error) {
 // mutRem result: status, members removed (uvarint).
 func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decodeDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	members := d.BytesList()
 	if err := d.Done(); err != nil {
@@ -303,7 +294,7 @@ func seededRand(m layers.Mutator, op string, args []byte) *rand.Rand {
 // mutPop result: status, members popped (a list).
 func mutPop(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decodeDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	count := d.Varint()
 	if err := d.Done(); err != nil {
@@ -348,7 +339,7 @@ func membersResult(ms [][]byte) []byte {
 // mutMove result: status, moved (uvarint 0/1).
 func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decodeDB(&d)
+	db := strkv.DecodeDB(&d)
 	srcKey := d.Bytes()
 	dstKey := d.Bytes()
 	member := d.Bytes()
@@ -403,7 +394,7 @@ func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 // mutStore result: status, size of the stored set (uvarint).
 func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decodeDB(&d)
+	db := strkv.DecodeDB(&d)
 	kind := StoreKind(d.Byte())
 	dstKey := d.Bytes()
 	keys := d.BytesList()

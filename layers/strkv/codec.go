@@ -16,8 +16,10 @@ type enc = wire.Enc
 // dec reads what enc wrote.
 type dec = wire.Dec
 
-// decDB reads a database number and checks its range.
-func decDB(d *dec) int {
+// DecodeDB reads a database number written with Enc.Uvarint and checks
+// its range: a number past NumDBs fails d with wire.ErrMalformed. Every
+// Redis layer's mutation arguments start with one.
+func DecodeDB(d *wire.Dec) int {
 	v := d.Uvarint()
 	if d.Err == nil && v >= NumDBs {
 		d.Err = fmt.Errorf("database %d out of range: %w", v, errMalformed)

@@ -26,7 +26,7 @@ func KeyEvent(topic string, db int, key []byte) layers.Event {
 // aliases the payload.
 func DecodeKeyEvent(payload []byte) (db int, key []byte, err error) {
 	d := dec{B: payload}
-	db = decDB(&d)
+	db = DecodeDB(&d)
 	key = d.Bytes()
 	if err := d.Done(); err != nil {
 		return 0, nil, fmt.Errorf("key event: %w", err)

@@ -211,7 +211,7 @@ func encodeSet(db int, key, val []byte, opt SetOptions) []byte {
 // mutSet result: status, set (0/1), old exists (0/1), old value.
 func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	val := d.Bytes()
 	flags := d.Byte()
@@ -284,7 +284,7 @@ func encodeIncrBy(db int, key []byte, delta int64) []byte {
 // mutIncrBy result: status, then the new value (8 bytes) when status is OK.
 func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	delta := d.Int64()
 	if err := d.Done(); err != nil {
@@ -338,7 +338,7 @@ func encodeDel(db int, keys [][]byte) []byte {
 // mutDel result: status, then the number of live keys removed (uvarint).
 func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	n := d.Uvarint()
 	if d.Err == nil && n > uint64(len(d.B)) {
 		d.Fail("key count") // every key takes at least one byte

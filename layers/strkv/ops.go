@@ -122,7 +122,7 @@ func valueResult(ok bool, val []byte) []byte {
 // mutGetEx result: status, exists (0/1), value.
 func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	mode := d.Byte()
 	v := d.Int64()
@@ -251,7 +251,7 @@ func mutSetRange(m layers.Mutator, args []byte) ([]byte, error) {
 // Redis). The key keeps its expiry.
 func editString(m layers.Mutator, args []byte, name string, createEmpty bool, edit func(old []byte, off int64, val []byte) ([]byte, bool)) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	off := d.Int64()
 	val := d.Bytes()
@@ -310,7 +310,7 @@ func DecodeIncrByFloat(res []byte) ([]byte, error) {
 // uses, so results print as Redis prints them.
 func mutIncrByFloat(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	d.Int64()
 	incr := d.Bytes()
@@ -429,7 +429,7 @@ func MSetNXOp(db int, pairs [][]byte) Mutation {
 // mutMSetNX result: status, 1 if every key was set, 0 if any existed.
 func mutMSetNX(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	n := d.Uvarint()
 	if d.Err == nil && (n > uint64(len(d.B)) || n%2 != 0) {
 		d.Fail("pair count")
@@ -513,7 +513,7 @@ func PersistOp(db int, key []byte) Mutation {
 // or for PERSIST removed), else 0.
 func mutExpire(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	key := d.Bytes()
 	mode := d.Byte()
 	when := d.Int64()
@@ -579,7 +579,7 @@ func RenameOp(db int, src, dst []byte, nx bool) Mutation {
 // if renamed, 0 if RENAMENX found dst existing (or src == dst).
 func mutRename(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	db := decDB(&d)
+	db := DecodeDB(&d)
 	src := d.Bytes()
 	dst := d.Bytes()
 	nx := d.Byte() == 1
@@ -675,9 +675,9 @@ func CopyOp(srcDB int, src []byte, dstDB int, dst []byte, replace bool) Mutation
 
 func mutCopy(m layers.Mutator, args []byte) ([]byte, error) {
 	d := dec{B: args}
-	srcDB := decDB(&d)
+	srcDB := DecodeDB(&d)
 	src := d.Bytes()
-	dstDB := decDB(&d)
+	dstDB := DecodeDB(&d)
 	dst := d.Bytes()
 	replace := d.Bool()
 	if err := d.Done(); err != nil {

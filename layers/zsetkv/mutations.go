@@ -81,15 +81,6 @@ func clientStatus(err error) ([]byte, error) {
 	return nil, err
 }
 
-func decDB(d *wire.Dec) int {
-	v := d.Uvarint()
-	if v >= strkv.NumDBs {
-		d.Fail("db")
-		return 0
-	}
-	return int(v)
-}
-
 // AddOptions are ZADD's flags.
 type AddOptions struct {
 	NX, XX, GT, LT bool
@@ -158,7 +149,7 @@ func DecodeAdd(res []byte) (AddResult, error) {
 
 func mutAdd(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	f := d.Byte()
 	n := d.Uvarint()
@@ -261,7 +252,7 @@ func countResult(n int64) []byte {
 
 func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	members := d.BytesList()
 	if err := d.Done(); err != nil {
@@ -339,7 +330,7 @@ func RemRangeOp(db int, key []byte, r Range) strkv.Mutation {
 
 func mutRemRange(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	key := d.Bytes()
 	r := decodeRange(&d)
 	if err := d.Done(); err != nil {
@@ -399,7 +390,7 @@ func DecodePop(res []byte) (PopResult, error) {
 
 func mutPop(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	keys := d.BytesList()
 	highest := d.Bool()
 	count := d.Int64()
@@ -466,7 +457,7 @@ func store(m layers.Mutator, db int, dst []byte, es []Entry) ([]byte, error) {
 
 func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	dst := d.Bytes()
 	op := SetOp(d.Byte())
 	keys := d.BytesList()
@@ -507,7 +498,7 @@ func RangeStoreOp(db int, dst, src []byte, r Range) strkv.Mutation {
 
 func mutRangeStore(m layers.Mutator, args []byte) ([]byte, error) {
 	d := wire.Dec{B: args}
-	db := decDB(&d)
+	db := strkv.DecodeDB(&d)
 	dst := d.Bytes()
 	src := d.Bytes()
 	rg := decodeRange(&d)
