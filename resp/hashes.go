@@ -234,38 +234,6 @@ func cmdHStrLen(c *client, args [][]byte) action {
 	})
 }
 
-// parseHashCursor reads a cursor as Redis does (C's strtoul, base 10): an
-// optional sign (a negative cursor wraps around), digits, nothing after
-// them but a NUL; the empty string is 0; leading space and values past
-// 2^64-1 are refused.
-func parseHashCursor(b []byte) (uint64, bool) {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		b = b[:i]
-	}
-	if len(b) == 0 {
-		return 0, true
-	}
-	switch b[0] {
-	case ' ', '\t', '\n', '\v', '\f', '\r':
-		return 0, false
-	}
-	neg := b[0] == '-'
-	if b[0] == '+' || b[0] == '-' {
-		b = b[1:]
-	}
-	if len(b) == 0 || b[0] < '0' || b[0] > '9' {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 // hscanOptions reads HSCAN's MATCH and COUNT options. Redis judges them
 // only once it has found the hash, so the error is returned, not replied.
 func hscanOptions(args [][]byte) (pat []byte, count int64, errMsg string) {
@@ -302,7 +270,7 @@ func hscanOptions(args [][]byte) (pat []byte, count int64, errMsg string) {
 // fields at a time, with cursors that name the field to resume at, as
 // SCAN's name keys (see keys.go).
 func cmdHScan(c *client, args [][]byte) action {
-	cur, ok := parseHashCursor(args[2])
+	cur, ok := parseScanCursor(args[2])
 	if !ok {
 		return errAction(msgBadCursor)
 	}

@@ -399,6 +399,38 @@ func objectEncoding(r *strkv.Reader, db int, key []byte, m strkv.Meta) (string, 
 	return "unknown", nil
 }
 
+// parseScanCursor reads an HSCAN or SSCAN cursor as Redis does (C's strtoul, base 10): an
+// optional sign (a negative cursor wraps around), digits, nothing after
+// them but a NUL; the empty string is 0; leading space and values past
+// 2^64-1 are refused.
+func parseScanCursor(b []byte) (uint64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	switch b[0] {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return 0, false
+	}
+	neg := b[0] == '-'
+	if b[0] == '+' || b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || b[0] < '0' || b[0] > '9' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 // cmdKeys replies with every live key matching the glob pattern, in key
 // order.
 func cmdKeys(c *client, args [][]byte) action {

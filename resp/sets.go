@@ -270,40 +270,13 @@ func setLocalRand() *rand.Rand {
 // most this many integers is an intset there, which SSCAN returns whole.
 const setMaxIntsetEntries = 512
 
-// parseSetScanCursor reads a SCAN-family cursor as Redis does (strtoul): an
-// optional sign and decimal digits, no leading space, within 64 bits; a
-// negative number wraps. The empty string is cursor 0.
-func parseSetScanCursor(b []byte) (uint64, bool) {
-	if len(b) == 0 {
-		return 0, true
-	}
-	neg := false
-	switch b[0] {
-	case '-':
-		neg, b = true, b[1:]
-	case '+':
-		b = b[1:]
-	}
-	if len(b) == 0 || b[0] < '0' || b[0] > '9' {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 // cmdSScan serves SSCAN key cursor [MATCH pattern] [COUNT count]. The set
 // is walked in member order and the cursor names where to resume, as SCAN
 // does for keys. As in Redis, the cursor is checked first, then the key,
 // and only then the options. A set of at most 512 integers comes back
 // whole, as Redis returns an intset.
 func cmdSScan(c *client, args [][]byte) action {
-	cur, ok := parseSetScanCursor(args[2])
+	cur, ok := parseScanCursor(args[2])
 	if !ok {
 		return errAction(msgBadCursor)
 	}
