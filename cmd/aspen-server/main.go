@@ -1,5 +1,5 @@
-// Command aspen-server runs one Aspen node: the replicated store, the Redis
-// protocol listener and the HTTP admin endpoint (health, cluster view,
+// Command aspen-server runs one Aspen node: the replicated store, the
+// PostgreSQL and Redis protocol listeners and the HTTP admin endpoint (health, cluster view,
 // Prometheus metrics, and the internal endpoints other nodes call).
 //
 // Every flag can also be set with an ASPEN_* environment variable named
@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,8 @@ import (
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/strkv"
+	"github.com/aspen-db/aspen/pgwire"
+	"github.com/aspen-db/aspen/planner"
 	"github.com/aspen-db/aspen/raftstore"
 	"github.com/aspen-db/aspen/resp"
 )
@@ -43,6 +46,11 @@ type config struct {
 	verify    bool
 	maxmemory uint64
 	policy    string
+	pgPass    string
+	pgMaxConn int
+	pgIdle    time.Duration
+	tlsCert   string
+	tlsKey    string
 }
 
 func parseFlags(args []string, env func(string) string) (config, error) {
@@ -51,6 +59,11 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	fs.StringVar(&c.dataDir, "data-dir", "./aspen-data", "directory for this node's data")
 	fs.StringVar(&c.nodeID, "node-id", "node1", "this node's unique id in the cluster")
 	fs.StringVar(&c.pgAddr, "pg-addr", "127.0.0.1:5432", "PostgreSQL protocol listen address")
+	fs.StringVar(&c.pgPass, "pg-password", "", "password PostgreSQL clients must give (SCRAM-SHA-256); empty trusts clients on loopback addresses and refuses others (prefer the environment variable: a flag shows in the process list)")
+	fs.IntVar(&c.pgMaxConn, "pg-max-connections", pgwire.DefaultMaxConnections, "most PostgreSQL sessions open at once; one more gets SQLSTATE 53300")
+	fs.DurationVar(&c.pgIdle, "pg-idle-session-timeout", 0, "close PostgreSQL sessions idle outside a transaction for longer (0: never)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate file for PostgreSQL clients' TLS (with --tls-key); without them SSLRequest is answered 'N'")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key file for --tls-cert")
 	fs.StringVar(&c.respAddr, "resp-addr", "127.0.0.1:6379", "Redis protocol listen address")
 	fs.StringVar(&c.respPass, "resp-password", "", "password Redis clients must give (AUTH, HELLO AUTH) before other commands; empty for none (prefer the environment variable: a flag shows in the process list)")
 	fs.StringVar(&c.raftAddr, "raft-addr", "127.0.0.1:7000", "Raft transport listen address (also advertised to peers)")
@@ -89,6 +102,9 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 	}
 	if !resp.ValidPolicy(c.policy) {
 		return c, fmt.Errorf("--maxmemory-policy: unknown policy %q", c.policy)
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return c, errors.New("--tls-cert and --tls-key go together")
 	}
 	return c, nil
 }
@@ -139,6 +155,14 @@ func mutations() map[string]layers.MutationFunc {
 }
 
 func run(ctx context.Context, c config, logger *slog.Logger) error {
+	var tlsConfig *tls.Config
+	if c.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+		if err != nil {
+			return fmt.Errorf("load --tls-cert/--tls-key: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	// Listen on the HTTP address first: a joining node's peers and the
 	// health check must reach it while the store starts.
 	httpLn, err := net.Listen("tcp", c.httpAddr)
@@ -149,6 +173,12 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	if err != nil {
 		httpLn.Close()
 		return fmt.Errorf("listen resp %s: %w", c.respAddr, err)
+	}
+	pgLn, err := net.Listen("tcp", c.pgAddr)
+	if err != nil {
+		httpLn.Close()
+		respLn.Close()
+		return fmt.Errorf("listen pg %s: %w", c.pgAddr, err)
 	}
 
 	admin := &adminServer{logger: logger, registry: prometheus.NewRegistry()}
@@ -173,6 +203,7 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	if err != nil {
 		httpSrv.Close()
 		respLn.Close()
+		pgLn.Close()
 		return err
 	}
 	admin.setStore(store)
@@ -191,7 +222,17 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()
-	logger.Info("aspen-server serving", "node", c.nodeID, "resp", c.respAddr, "http", c.httpAddr, "raft", c.raftAddr, "data_dir", c.dataDir)
+	pgs := pgwire.NewServer(pgwire.Config{
+		Engine:             planner.NewEngine(store),
+		Logger:             logger,
+		Password:           c.pgPass,
+		MaxConnections:     c.pgMaxConn,
+		IdleSessionTimeout: c.pgIdle,
+		TLS:                tlsConfig,
+	})
+	pgErr := make(chan error, 1)
+	go func() { pgErr <- pgs.Serve(pgLn) }()
+	logger.Info("aspen-server serving", "node", c.nodeID, "pg", c.pgAddr, "resp", c.respAddr, "http", c.httpAddr, "raft", c.raftAddr, "data_dir", c.dataDir)
 
 	var runErr error
 	select {
@@ -201,10 +242,13 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 		runErr = fmt.Errorf("http server: %w", err)
 	case err := <-respErr:
 		runErr = fmt.Errorf("resp server: %w", err)
+	case err := <-pgErr:
+		runErr = fmt.Errorf("pg server: %w", err)
 	case <-admin.fatal(store):
 		runErr = store.Err()
 	}
 	rs.Close()
+	pgs.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	httpSrv.Shutdown(shutdownCtx)
 	cancel()
