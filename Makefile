@@ -29,8 +29,10 @@ lint:
 bench:
 	bash scripts/bench.sh
 
+# The sqllogictest corpus (../shared/corpus) and sqllogictest/testdata/pg
+# against a fresh node; SLT_TARGET=postgres runs them on PostgreSQL instead.
 slt:
-	@echo "not yet: the SQL engine is issue 7"
+	bash scripts/slt.sh
 
 # Removes build outputs only; the data directory (./aspen-data) is kept.
 clean:

@@ -1,29 +1,82 @@
 #!/usr/bin/env bash
 # Installs the programs Aspen's tests use that Go modules cannot provide:
-# redis-server and redis-cli (side-by-side checks against real Redis).
+#   - redis-server and redis-cli (side-by-side checks against real Redis);
+#   - the PostgreSQL server (internal/pgtest starts throwaway PostgreSQL 15
+#     servers from /usr/lib/postgresql/15/bin for side-by-side SQL tests),
+#     psql and pgbench (client checks), and python3's psycopg2 (a second,
+#     independent client).
 #
 # Idempotent: it installs only what is missing, with apt-get, and runs
 # `apt-get update` at most once, only when a plain install fails. When a tool
 # cannot be had (offline, no apt-get, not root) it prints a warning and exits
 # 0: the tests that need the tool skip with a message. Set
 # ASPEN_REQUIRE_TEST_DEPS=1 to make a missing tool an error instead.
+#
+# Installing the postgresql package may create and start Debian's default
+# cluster; this script leaves that service as the package sets it up (the
+# tests never use it: they start servers of their own on free ports).
 set -euo pipefail
 
-# tool -> Debian package that provides it
+# have_postgres_server: a server binary in Debian's versioned layout (the
+# server is not on PATH).
+have_postgres_server() {
+	compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null
+}
+have_psql() { command -v psql >/dev/null 2>&1; }
+# /usr/bin/pgbench is postgresql-client-common's wrapper; it works only when
+# a versioned pgbench exists (shipped with the server package, postgresql-NN).
+have_pgbench() { command -v pgbench >/dev/null 2>&1 && pgbench --version >/dev/null 2>&1; }
+# python3-psycopg2 serves the system's /usr/bin/python3, which may not be the
+# python3 first on PATH (pyenv, a virtualenv): either one will do.
+have_psycopg2() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import psycopg2' >/dev/null 2>&1; then
+			return 0
+		fi
+	done
+	return 1
+}
+have_redis_server() { command -v redis-server >/dev/null 2>&1; }
+have_redis_cli() { command -v redis-cli >/dev/null 2>&1; }
+
+# what -> check function and the Debian package that provides it
+checks=(redis-server redis-cli postgres psql pgbench psycopg2)
+declare -A check_of=(
+	[redis-server]=have_redis_server
+	[redis-cli]=have_redis_cli
+	[postgres]=have_postgres_server
+	[psql]=have_psql
+	[pgbench]=have_pgbench
+	[psycopg2]=have_psycopg2
+)
 declare -A pkg_of=(
 	[redis-server]=redis-server
 	[redis-cli]=redis-tools
+	[postgres]=postgresql
+	[psql]=postgresql-client
+	[pgbench]=postgresql
+	[psycopg2]=python3-psycopg2
 )
 
+# note_postgres_version warns when no PostgreSQL 15 server is there: the
+# side-by-side tests want 15 (PGTEST_BINDIR points them elsewhere).
+note_postgres_version() {
+	if have_postgres_server && [ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
+		echo "install-test-deps: note: no PostgreSQL 15 server (found $(echo /usr/lib/postgresql/*/bin/postgres)); internal/pgtest skips unless PGTEST_BINDIR names a bin directory" >&2
+	fi
+}
+
 missing_pkgs=()
-for tool in "${!pkg_of[@]}"; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		missing_pkgs+=("${pkg_of[$tool]}")
+for what in "${checks[@]}"; do
+	if ! "${check_of[$what]}"; then
+		missing_pkgs+=("${pkg_of[$what]}")
 	fi
 done
 
 if [ "${#missing_pkgs[@]}" -eq 0 ]; then
-	echo "install-test-deps: all present (${!pkg_of[*]})"
+	echo "install-test-deps: all present (${checks[*]})"
+	note_postgres_version
 	exit 0
 fi
 
@@ -67,9 +120,10 @@ if ! apt_install; then
 	fi
 fi
 
-for tool in "${!pkg_of[@]}"; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		give_up "$tool still missing after installing ${missing_pkgs[*]}"
+for what in "${checks[@]}"; do
+	if ! "${check_of[$what]}"; then
+		give_up "$what still missing after installing ${missing_pkgs[*]}"
 	fi
 done
+note_postgres_version
 echo "install-test-deps: installed ${missing_pkgs[*]}"
