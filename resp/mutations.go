@@ -25,6 +25,7 @@ func Mutations() map[string]layers.MutationFunc {
 		setkv.Mutations(),
 		zsetkv.Mutations(),
 		cache.Mutations(),
+		geoMutations(),
 	} {
 		maps.Copy(all, m)
 	}

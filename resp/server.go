@@ -302,6 +302,7 @@ func commandGroups() [][]*command {
 		setCommands(),
 		zsetCommands(),
 		transactionCommands(),
+		geoCommands(),
 	}
 }
 
