@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"fmt"
+	"github.com/aspen-db/aspen/internal/glob"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,12 +67,14 @@ type settings struct {
 	notify           atomic.Int64
 	timeout          atomic.Int64
 	protoMaxBulkLen  atomic.Int64
+	obuf             obufConfig // client-output-buffer-limit (pubsub.go)
 
 	mu   sync.Mutex // serializes CONFIG SET; guards pass
 	pass string
 }
 
 func (st *settings) init() {
+	st.obuf.setDefaults()
 	st.maxmemoryPolicy.Store(policyNoEviction)
 	st.maxmemorySamples.Store(defaultMaxmemorySamples)
 	st.evictionTenacity.Store(defaultEvictionTenacity)
@@ -451,7 +454,7 @@ func configMatch(pat []byte, name string) bool {
 	if !isGlob(pat) {
 		return bytes.EqualFold(pat, []byte(name))
 	}
-	return globMatch(bytes.ToLower(pat), []byte(name))
+	return glob.Match(bytes.ToLower(pat), []byte(name))
 }
 
 // isGlob reports whether a CONFIG GET argument is a pattern.

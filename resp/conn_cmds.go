@@ -33,6 +33,7 @@ type serverExt struct {
 	clients map[int64]*client // live connections by id
 
 	monitors monitorSet // MONITOR clients (monitor.go)
+	ps       psServer   // pub/sub hub (pubsub.go)
 
 	// Counters for INFO (info.go); expired and evicted keys are the cache
 	// layer's (cache.go).
@@ -66,6 +67,7 @@ type clientExt struct {
 
 	out     atomic.Pointer[outbox] // out-of-band writer, once started (monitor.go)
 	monitor atomic.Bool            // in MONITOR mode
+	pubsub  atomic.Bool            // has subscriptions: a pubsub client (pubsub.go)
 
 	mu  sync.Mutex
 	pub clientSnapshot
@@ -81,6 +83,8 @@ type clientSnapshot struct {
 	multi    int // queued commands, -1 outside MULTI
 	flags    string
 	noEvict  bool
+	// Subscriptions: channels, patterns, shard channels.
+	sub, psub, ssub int
 }
 
 // registerClient enters a new connection in the registry.
@@ -108,13 +112,14 @@ func (s *Server) registerClient(c *client) {
 	s.ext.mu.Unlock()
 }
 
-// unregisterClient removes a closed connection from the registry and from
-// the monitors, and stops its out-of-band writer.
+// unregisterClient removes a closed connection from the registry, the
+// monitors and its subscriptions, and stops its out-of-band writer.
 func (s *Server) unregisterClient(c *client) {
 	s.ext.mu.Lock()
 	delete(s.ext.clients, c.id)
 	s.ext.mu.Unlock()
 	s.ext.monitors.remove(c)
+	c.dropSubscriptions()
 	if ob := c.ext.out.Load(); ob != nil {
 		ob.stop()
 	}
@@ -140,7 +145,7 @@ func connFD(nc net.Conn) int {
 
 // containerCommands are the commands whose first argument names a
 // subcommand, as CLIENT LIST's cmd field shows it (client|list).
-var containerCommands = map[string]bool{"client": true, "command": true, "config": true}
+var containerCommands = map[string]bool{"client": true, "command": true, "config": true, "pubsub": true}
 
 // noteCommand records the command a connection is running for CLIENT
 // LIST's cmd and idle fields. plan calls it for every command.
@@ -178,6 +183,12 @@ func (c *client) snapshot() clientSnapshot {
 	if c.ext.monitor.Load() {
 		flags = append(flags, 'O')
 	}
+	if c.subscribed() {
+		flags = append(flags, 'P')
+	}
+	if sb := c.sub; sb != nil {
+		s.sub, s.psub, s.ssub = len(sb.channels), len(sb.patterns), len(sb.shards)
+	}
 	if c.multi.active {
 		flags = append(flags, 'x')
 		s.multi = len(c.multi.queue)
@@ -213,10 +224,10 @@ func (viewer *client) infoLine(c *client, now time.Time) string {
 		c.ext.mu.Unlock()
 	}
 	addr := c.conn.RemoteAddr()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
 		c.id, addr, c.ext.laddr, c.ext.fd, s.name,
 		int64(now.Sub(c.ext.created)/time.Second), int64(now.Sub(s.lastTime)/time.Second),
-		s.flags, s.db, s.multi, s.cmd, s.resp)
+		s.flags, s.db, s.sub, s.psub, s.ssub, s.multi, s.cmd, s.resp)
 }
 
 // liveClients returns the registered connections in id order.
@@ -268,11 +279,29 @@ func clientTypeByName(name []byte) (int, bool) {
 	return 0, false
 }
 
-// clientType is a connection's type: monitors count as normal, as in
-// Redis; Aspen has no replica, master or (yet) pub/sub connections.
-func (c *client) clientType() int { return clientNormal }
+// clientType is a connection's type: pubsub while it has subscriptions,
+// normal otherwise (monitors count as normal, as in Redis); Aspen has no
+// replica or master connections. Any goroutine may call it.
+func (c *client) clientType() int {
+	if c.ext.pubsub.Load() {
+		return clientPubSub
+	}
+	return clientNormal
+}
 
 func cmdPing(c *client, args [][]byte) action {
+	if c.inRESP2PubSub() && len(args) <= 2 {
+		// A RESP2 subscriber gets a message-shaped reply.
+		var msg []byte
+		if len(args) == 2 {
+			msg = args[1]
+		}
+		return replyAction(func(w *writer) {
+			w.WriteArray(2)
+			w.WriteBulkString("pong")
+			w.WriteBulk(msg)
+		})
+	}
 	switch len(args) {
 	case 1:
 		return replyAction(func(w *writer) { w.WriteString("PONG") })
@@ -311,8 +340,9 @@ func cmdQuit(c *client, args [][]byte) action {
 }
 
 // cmdReset serves RESET: the connection returns to the state of a new
-// one (no MULTI or WATCH, no MONITOR, database 0, RESP2, no name,
-// authenticated only if no password is required) and replies +RESET.
+// one (no MULTI or WATCH, no MONITOR, no subscriptions, database 0, RESP2,
+// no name, authenticated only if no password is required) and replies
+// +RESET.
 func cmdReset(c *client, args [][]byte) action {
 	if c.inExec || c.conn == nil {
 		return errAction(msgNotInExec)
@@ -326,6 +356,7 @@ func cmdReset(c *client, args [][]byte) action {
 		c.s.ext.monitors.remove(c)
 		c.ext.monitor.Store(false)
 	}
+	c.dropSubscriptions()
 	return replyAction(func(w *writer) {
 		w.resp3 = false
 		w.WriteString("RESET")

@@ -29,6 +29,10 @@ type client struct {
 	watch  *watchState
 	inExec bool
 
+	// sub is the connection's pub/sub state, from its first subscription
+	// (pubsub.go).
+	sub *subscriber
+
 	// The group of planned commands not run yet, all of one kind.
 	kind   kind
 	items  []action
@@ -62,6 +66,9 @@ type action struct {
 	// exec runs alone, after everything planned before it, and writes its
 	// reply.
 	exec func(ctx context.Context, w *writer)
+	// failed, when set, is called if muts fail to commit (done is not
+	// called then).
+	failed func()
 }
 
 func (a *action) kind() kind {
@@ -106,6 +113,9 @@ func (c *client) plan(args [][]byte) {
 	case c.admit(cmd, args) != "": // OOM (cache.go)
 		c.refuseInMulti()
 		a = errAction(msgOOM)
+	case c.pubsubRefusal(cmd, args) != "": // RESP2 subscriber mode (pubsub.go)
+		c.refuseInMulti()
+		a = errAction(c.pubsubRefusal(cmd, args))
 	case c.multi.active && queuesInMulti(cmd):
 		a = c.queue(args)
 		a.cmd = cmd
@@ -122,6 +132,7 @@ func (c *client) add(a action) {
 	k := a.kind()
 	if k == kindExec {
 		c.flush()
+		c.queueReplies()
 		ctx, cancel := c.s.commandContext()
 		defer cancel()
 		a.exec(ctx, &c.w)
@@ -152,6 +163,7 @@ func (c *client) flush() {
 	case kindRead:
 		c.runReads(items)
 	case kindWrite:
+		c.queueReplies()
 		c.runWrites(items)
 	default:
 		for i := range items {
@@ -210,6 +222,9 @@ func (c *client) runWrites(items []action) {
 		case a.done == nil:
 			a.reply(&c.w)
 		case err != nil:
+			if a.failed != nil {
+				a.failed()
+			}
 			c.storeError(a.cmd, err)
 		default:
 			a.done(&c.w, res[:len(a.muts):len(a.muts)])

@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"errors"
+	"github.com/aspen-db/aspen/internal/glob"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -308,7 +309,7 @@ func cmdHScan(c *client, args [][]byte) action {
 			}
 			seen++
 			last = append(last[:0], f...)
-			if pat == nil || globMatch(pat, f) {
+			if pat == nil || glob.Match(pat, f) {
 				pairs = append(pairs, hashkv.Pair{Field: bytes.Clone(f), Value: bytes.Clone(v)})
 			}
 			return true

@@ -199,8 +199,10 @@ func (s *Server) infoText(show func(name string, def bool) bool, ks []dbCounts) 
 			}
 			field("keyspace_hits", hits)
 			field("keyspace_misses", misses)
-			field("pubsub_channels", 0)
-			field("pubsub_patterns", 0)
+			chans, pats, shard := s.pubsubStats()
+			field("pubsub_channels", chans)
+			field("pubsub_patterns", pats)
+			field("pubsubshard_channels", shard)
 			field("total_error_replies", 0)
 		case "replication":
 			section("Replication")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/aspen-db/aspen/internal/glob"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -439,7 +440,7 @@ func cmdKeys(c *client, args [][]byte) action {
 	return readAction(func(w *writer, r *strkv.Reader) {
 		var keys [][]byte
 		err := r.ScanKeys(db, nil, func(k []byte, _ strkv.Meta) bool {
-			if all || globMatch(pat, k) {
+			if all || glob.Match(pat, k) {
 				keys = append(keys, bytes.Clone(k))
 			}
 			return true
@@ -616,7 +617,7 @@ func cmdScan(c *client, args [][]byte) action {
 			}
 			seen++
 			last = append(last[:0], k...)
-			if (pat == nil || globMatch(pat, k)) &&
+			if (pat == nil || glob.Match(pat, k)) &&
 				(typ == nil || bytes.EqualFold(typ, []byte(m.Type.String()))) {
 				keys = append(keys, bytes.Clone(k))
 			}

@@ -21,40 +21,67 @@ import (
 // socket. From then on the connection's own replies go through the outbox
 // too (deliver), so replies and out-of-band messages reach the client in
 // the order they were queued. A client that does not read its messages
-// fills the outbox; past outboxLimit bytes it is disconnected, as Redis
-// disconnects a client over its output buffer limit.
+// fills the outbox; past its output buffer limits (client-output-buffer-
+// limit of its class: pubsub while it has subscriptions, normal otherwise)
+// it is disconnected, as Redis disconnects a client over its output buffer
+// limit.
 
-// outboxLimit bounds the bytes queued for one connection.
+// outboxLimit bounds the bytes queued for a connection whose class has no
+// limit configured (a monitor, under Redis's default "normal 0 0 0").
 const outboxLimit = 32 << 20
 
 // outbox is a connection's out-of-band writer.
 type outbox struct {
-	nc    net.Conn
-	limit int
+	nc net.Conn
+	// limits returns the limits in force, read at each push (they follow
+	// CONFIG SET and the client's class).
+	limits func() obufLimit
 
-	mu      sync.Mutex
-	queue   [][]byte
-	size    int
-	stopped bool
-	wake    chan struct{} // cap 1: something was queued or stop was called
-	idle    *sync.Cond    // signalled when the queue empties
-	writing bool
-	done    chan struct{} // closed when the writer goroutine ends
+	mu        sync.Mutex
+	queue     [][]byte
+	size      int   // bytes queued
+	inflight  int   // bytes taken by the writer and not written yet
+	softSince int64 // Unix second the soft limit was first passed; 0: not passed
+	stopped   bool
+	wake      chan struct{} // cap 1: something was queued or stop was called
+	idle      *sync.Cond    // signalled when the queue empties
+	writing   bool
+	done      chan struct{} // closed when the writer goroutine ends
 }
 
-// newOutbox starts an outbox writing to nc.
-func newOutbox(nc net.Conn, limit int) *outbox {
-	o := &outbox{nc: nc, limit: limit, wake: make(chan struct{}, 1), done: make(chan struct{})}
+// newOutbox starts an outbox writing to nc, within limits.
+func newOutbox(nc net.Conn, limits func() obufLimit) *outbox {
+	if fc, ok := nc.(*frameConn); ok {
+		// Write to the socket itself: frameConn only filters reads, and
+		// the TCP connection writes a queue of many small messages with
+		// one writev instead of one write each.
+		nc = fc.Conn
+	}
+	o := &outbox{nc: nc, limits: limits, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	o.idle = sync.NewCond(&o.mu)
 	go o.run()
 	return o
 }
 
-// push queues b, which the outbox then owns. It reports false, and closes
-// the connection, when the queue would pass its limit; after stop it
-// drops b.
+// push queues b, which the outbox then owns (b may be shared with other
+// outboxes: nothing modifies it). It reports false, and closes the
+// connection, when the outbox passes its limits; after stop it drops b.
 func (o *outbox) push(b []byte) bool {
-	if len(b) == 0 {
+	if !o.add(b) {
+		return false
+	}
+	o.signal()
+	return true
+}
+
+// add queues bs as push does, without waking the writer: a caller queuing
+// a run of messages wakes it once, at the end (signal).
+func (o *outbox) add(bs ...[]byte) bool {
+	n := 0
+	for _, b := range bs {
+		n += len(b)
+	}
+	if n == 0 {
 		return true
 	}
 	o.mu.Lock()
@@ -62,18 +89,43 @@ func (o *outbox) push(b []byte) bool {
 		o.mu.Unlock()
 		return false
 	}
-	if o.size+len(b) > o.limit {
+	if o.overLimit(o.size + o.inflight + n) {
 		o.stopped = true
 		o.mu.Unlock()
 		o.nc.Close() // the reader fails and the connection is cleaned up
 		o.signal()
 		return false
 	}
-	o.queue = append(o.queue, b)
-	o.size += len(b)
+	for _, b := range bs {
+		if len(b) > 0 {
+			o.queue = append(o.queue, b)
+		}
+	}
+	o.size += n
 	o.mu.Unlock()
-	o.signal()
 	return true
+}
+
+// overLimit reports whether holding used bytes breaks the limits, as
+// Redis checks a client's output buffer after each reply it adds: at or
+// past the hard limit at once; at or past the soft limit when it has been
+// so for more than the soft limit's seconds. o.mu is held.
+func (o *outbox) overLimit(used int) bool {
+	l := o.limits()
+	u := uint64(used)
+	if l.hard > 0 && u >= l.hard {
+		return true
+	}
+	if l.soft == 0 || u < l.soft {
+		o.softSince = 0
+		return false
+	}
+	now := time.Now().Unix()
+	if o.softSince == 0 {
+		o.softSince = now
+		return false
+	}
+	return now-o.softSince > l.softSecs
 }
 
 func (o *outbox) signal() {
@@ -89,6 +141,7 @@ func (o *outbox) run() {
 	for range o.wake {
 		o.mu.Lock()
 		q := o.queue
+		o.inflight += o.size
 		o.queue, o.size = nil, 0
 		stopped := o.stopped
 		o.writing = len(q) > 0
@@ -99,6 +152,7 @@ func (o *outbox) run() {
 			_, err := bufs.WriteTo(o.nc)
 			o.mu.Lock()
 			o.writing = false
+			o.inflight = 0
 			if err != nil {
 				o.stopped = true
 			}
@@ -158,7 +212,7 @@ func (c *client) startOutbox() *outbox {
 	if ob := c.ext.out.Load(); ob != nil {
 		return ob
 	}
-	ob := newOutbox(c.conn.NetConn(), outboxLimit)
+	ob := newOutbox(c.conn.NetConn(), c.outputLimits())
 	c.ext.out.Store(ob)
 	return ob
 }
@@ -174,6 +228,9 @@ func (c *client) deliver(b []byte) {
 		}
 	} else {
 		c.conn.WriteRaw(b)
+	}
+	if c.sub != nil {
+		c.noteSubscriptions() // HELLO may have changed the pushes' protocol
 	}
 	c.publish()
 }

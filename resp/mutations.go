@@ -26,6 +26,7 @@ func Mutations() map[string]layers.MutationFunc {
 		zsetkv.Mutations(),
 		cache.Mutations(),
 		geoMutations(),
+		pubsubMutations(),
 	} {
 		maps.Copy(all, m)
 	}

@@ -303,6 +303,7 @@ func commandGroups() [][]*command {
 		zsetCommands(),
 		transactionCommands(),
 		geoCommands(),
+		pubsubCommands(),
 	}
 }
 

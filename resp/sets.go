@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"github.com/aspen-db/aspen/internal/glob"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -354,7 +355,7 @@ func cmdSScan(c *client, args [][]byte) action {
 		}
 		kept := ms[:0]
 		for _, m := range ms {
-			if pat == nil || globMatch(pat, m) {
+			if pat == nil || glob.Match(pat, m) {
 				kept = append(kept, m)
 			}
 		}

@@ -3,6 +3,7 @@ package resp
 import (
 	"context"
 	"fmt"
+	"github.com/aspen-db/aspen/internal/glob"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,7 +220,7 @@ func TestSScanWholeSet(t *testing.T) {
 		}
 		want := 0
 		for _, m := range all {
-			if tc.match == "" || globMatch([]byte(tc.match), []byte(m)) {
+			if tc.match == "" || glob.Match([]byte(tc.match), []byte(m)) {
 				want++
 				if seen[m] != 1 {
 					t.Fatalf("%+v: %q seen %d times", tc, m, seen[m])

@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"errors"
+	"github.com/aspen-db/aspen/internal/glob"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -496,7 +497,7 @@ func cmdZScan(c *client, args [][]byte) action {
 			var all []zsetkv.Entry
 			all, err = s.All()
 			for _, e := range all {
-				if pat == nil || globMatch(pat, e.Member) {
+				if pat == nil || glob.Match(pat, e.Member) {
 					es = append(es, e)
 				}
 			}
@@ -507,7 +508,7 @@ func cmdZScan(c *client, args [][]byte) action {
 					return false
 				}
 				seen++
-				if pat == nil || globMatch(pat, e.Member) {
+				if pat == nil || glob.Match(pat, e.Member) {
 					es = append(es, zsetkv.Entry{Member: bytes.Clone(e.Member), Score: e.Score})
 				}
 				return true
