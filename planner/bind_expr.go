@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/planner/sqlerr"
 	"github.com/aspen-db/aspen/planner/types"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -24,9 +25,23 @@ type binder struct {
 	// params holds the parameters' types; Unknown ones are inferred from
 	// context and resolved to text at the end.
 	params []types.T
-	// table is the statement's one table (nil for SELECT without FROM).
-	table *tableInfo
-	alias string
+	// sc is the scope column names resolve in (nil for none); its
+	// parents are the enclosing queries' scopes.
+	sc *scope
+	// r reads the catalog (nil for statements that need none).
+	r layers.Reader
+	// repOff and needRep: see selectPlan.keepRep.
+	repOff  int
+	needRep bool
+	// deps collects the tables and views the statement reads by name
+	// (for a view's dependencies).
+	deps map[string]bool
+	// view is set when INSERT, UPDATE or DELETE targets an updatable view.
+	view *viewTarget
+	// ctes are the WITH clauses in effect, innermost last.
+	ctes []*cteFrame
+	// viewDepth counts the views being expanded, against recursion.
+	viewDepth int
 	// aggs collects aggregate calls while aggregates are allowed.
 	aggs       []*aggCall
 	aggAllowed bool
@@ -84,7 +99,7 @@ func (b *binder) bindExpr(n *pg_query.Node) (expr, error) {
 	case *pg_query.Node_MinMaxExpr:
 		return b.bindMinMax(x.MinMaxExpr)
 	case *pg_query.Node_SubLink:
-		return nil, b.errAt(sqlerr.Unsupported("subqueries are not supported yet"), x.SubLink.Location)
+		return b.bindSubLink(x.SubLink)
 	case *pg_query.Node_AArrayExpr:
 		return nil, b.errAt(sqlerr.Unsupported("arrays are not supported yet"), x.AArrayExpr.Location)
 	case *pg_query.Node_CollateClause:
@@ -171,24 +186,7 @@ func (b *binder) bindColumnRef(c *pg_query.ColumnRef) (expr, error) {
 	if qual != "" {
 		full = qual + "." + col
 	}
-	if b.table == nil {
-		if qual != "" {
-			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table %q", qual), c.Location)
-		}
-		return nil, b.errAt(sqlerr.UndefinedColumnErr(full), c.Location)
-	}
-	if qual != "" && qual != b.alias {
-		if qual == b.table.desc.Name {
-			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "invalid reference to FROM-clause entry for table %q", qual).
-				WithHint("Perhaps you meant to reference the table alias %q.", b.alias), c.Location)
-		}
-		return nil, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table %q", qual), c.Location)
-	}
-	i := b.table.colIndex(col)
-	if i < 0 {
-		return nil, b.errAt(sqlerr.UndefinedColumnErr(full), c.Location)
-	}
-	return &colRef{idx: i, t: b.table.cols[i].t, name: b.alias + "." + col, loc: c.Location}, nil
+	return b.resolveColumn(qual, col, full, c.Location)
 }
 
 // bindParam binds $n. Its type is the one the client declared, or Unknown
@@ -1083,8 +1081,15 @@ func (b *binder) bindFuncCall(f *pg_query.FuncCall) (expr, error) {
 	if aggregateNames[name] {
 		return b.bindAggregate(name, f)
 	}
-	if f.AggStar || f.AggDistinct || f.AggFilter != nil || len(f.AggOrder) > 0 {
-		return nil, b.errAt(sqlerr.Syntax("%s is not an aggregate function", name), f.Location)
+	// PostgreSQL's messages for aggregate syntax on a plain function (f(*)
+	// is looked up as f() and does not exist).
+	switch {
+	case f.AggDistinct:
+		return nil, b.errAt(sqlerr.New(sqlerr.WrongObjectType, "DISTINCT specified, but %s is not an aggregate function", name), f.Location)
+	case len(f.AggOrder) > 0:
+		return nil, b.errAt(sqlerr.New(sqlerr.WrongObjectType, "ORDER BY specified, but %s is not an aggregate function", name), f.Location)
+	case f.AggFilter != nil:
+		return nil, b.errAt(sqlerr.New(sqlerr.WrongObjectType, "FILTER specified, but %s is not an aggregate function", name), f.Location)
 	}
 	args := make([]expr, len(f.Args))
 	var err error

@@ -18,7 +18,7 @@ import (
 // params are the parameter types (Unknown to infer); the returned slice
 // holds every parameter's type, unknowns resolved to text.
 func (e *Engine) bindStmt(st *parsedStmt, r layers.Reader, params []types.T, id identity) (plan, []types.T, error) {
-	b := &binder{eng: e, sql: st.sql, params: append([]types.T(nil), params...), ident: id}
+	b := &binder{eng: e, sql: st.sql, params: append([]types.T(nil), params...), ident: id, r: r}
 	p, err := b.bindNode(st.node, r)
 	if err != nil {
 		return nil, nil, err
@@ -57,6 +57,10 @@ func (b *binder) bindNode(n *pg_query.Node, r layers.Reader) (plan, error) {
 		return b.bindCreateTable(x.CreateStmt)
 	case *pg_query.Node_DropStmt:
 		return b.bindDrop(x.DropStmt)
+	case *pg_query.Node_IndexStmt:
+		return b.bindCreateIndex(x.IndexStmt, r)
+	case *pg_query.Node_ViewStmt:
+		return b.bindCreateView(x.ViewStmt, r)
 	case *pg_query.Node_TruncateStmt:
 		p := &truncatePlan{}
 		for _, n := range x.TruncateStmt.Relations {
@@ -64,7 +68,7 @@ func (b *binder) bindNode(n *pg_query.Node, r layers.Reader) (plan, error) {
 			if rv == nil {
 				return nil, sqlerr.Syntax("malformed TRUNCATE")
 			}
-			ti, err := b.openRangeVar(rv, r)
+			ti, err := b.openRangeVar(rv, r, "truncate")
 			if err != nil {
 				return nil, err
 			}
@@ -92,8 +96,8 @@ func (b *binder) bindNode(n *pg_query.Node, r layers.Reader) (plan, error) {
 	return nil, sqlerr.Unsupported("statement %s is not supported yet", strings.TrimSuffix(nodeName(n), "Stmt"))
 }
 
-// openRangeVar loads the table a RangeVar names.
-func (b *binder) openRangeVar(rv *pg_query.RangeVar, r layers.Reader) (*tableInfo, error) {
+// loadRangeVar loads the table a RangeVar names.
+func (b *binder) loadRangeVar(rv *pg_query.RangeVar, r layers.Reader) (*tableInfo, error) {
 	if rv.Schemaname == "pg_catalog" || rv.Schemaname == "information_schema" ||
 		(rv.Schemaname == "" && strings.HasPrefix(rv.Relname, "pg_")) {
 		return nil, b.errAt(sqlerr.Unsupported("system catalog %s is not supported yet", rv.Relname), rv.Location)
@@ -108,14 +112,36 @@ func (b *binder) openRangeVar(rv *pg_query.RangeVar, r layers.Reader) (*tableInf
 	if err != nil {
 		return nil, b.errAt(err, rv.Location)
 	}
-	b.table = ti
-	b.alias = rv.Relname
+	return ti, nil
+}
+
+// openRangeVar loads the target table of INSERT, UPDATE, DELETE or
+// TRUNCATE and makes it the binder's scope.
+//
+// verb names the statement for the error about a view ("insert into",
+// "update", "delete from", "truncate").
+func (b *binder) openRangeVar(rv *pg_query.RangeVar, r layers.Reader, verb string) (*tableInfo, error) {
+	ti, err := b.loadRangeVar(rv, r)
+	if err != nil {
+		if sqlerr.Code(err) == sqlerr.UndefinedTable && r != nil && rv.Schemaname == "" {
+			if v, verr := b.eng.cat.View(r, rv.Relname); verr == nil {
+				if verb == "truncate" {
+					return nil, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", rv.Relname)
+				}
+				return b.openUpdatableView(v, rv, r, verb)
+			}
+		}
+		return nil, err
+	}
+	alias, hasAlias := rv.Relname, false
 	if rv.Alias != nil && rv.Alias.Aliasname != "" {
 		if len(rv.Alias.Colnames) > 0 {
 			return nil, b.errAt(sqlerr.Unsupported("column aliases in FROM are not supported yet"), rv.Location)
 		}
-		b.alias = rv.Alias.Aliasname
+		alias, hasAlias = rv.Alias.Aliasname, true
 	}
+	b.sc = &scope{}
+	b.sc.add(alias, rv.Relname, hasAlias, ti.cols)
 	return ti, nil
 }
 
@@ -130,6 +156,17 @@ func (b *binder) bindWhere(n *pg_query.Node) (expr, error) {
 		return nil, err
 	}
 	return b.asBool(e, "WHERE", exprLocation(n))
+}
+
+// leftmostLocation returns where an expression's text begins (the left
+// operand of an operator), or -1.
+func leftmostLocation(n *pg_query.Node) int32 {
+	if a := n.GetAExpr(); a != nil && a.Lexpr != nil {
+		if l := leftmostLocation(a.Lexpr); l >= 0 {
+			return l
+		}
+	}
+	return exprLocation(n)
 }
 
 // exprLocation returns a node's location, or -1.
@@ -158,56 +195,50 @@ func exprLocation(n *pg_query.Node) int32 {
 
 func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, error) {
 	switch {
-	case s.Op != pg_query.SetOperation_SETOP_NONE:
-		return nil, sqlerr.Unsupported("UNION, INTERSECT and EXCEPT are not supported yet")
-	case s.WithClause != nil:
-		return nil, sqlerr.Unsupported("WITH is not supported yet")
+	case s.Op != pg_query.SetOperation_SETOP_NONE || len(s.ValuesLists) > 0:
+		return b.bindQuery(s, r)
 	case s.IntoClause != nil:
 		return nil, sqlerr.Unsupported("SELECT INTO is not supported yet")
-	case len(s.ValuesLists) > 0:
-		return nil, sqlerr.Unsupported("VALUES lists are not supported yet")
 	case len(s.WindowClause) > 0:
 		return nil, sqlerr.Unsupported("window functions are not supported yet")
-	case len(s.LockingClause) > 0:
-		return nil, sqlerr.Unsupported("SELECT ... FOR UPDATE/SHARE is not supported yet")
 	case s.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES:
 		return nil, sqlerr.Unsupported("FETCH ... WITH TIES is not supported yet")
-	case len(s.FromClause) > 1:
-		return nil, sqlerr.Unsupported("joins are not supported yet")
 	}
+	pop, err := b.pushWith(s.WithClause)
+	if err != nil {
+		return nil, err
+	}
+	defer pop()
+	// The query's own scope, inside the enclosing query's; aggregates
+	// found while binding belong to this query level.
+	sc := &scope{parent: b.sc}
+	b.sc = sc
+	savedAggs := b.aggs
+	b.aggs = nil
+	defer func() {
+		b.sc = sc.parent
+		b.aggs = savedAggs
+	}()
 	p := &selectPlan{}
 	if len(s.DistinctClause) > 0 {
 		if len(s.DistinctClause) == 1 && s.DistinctClause[0].Node == nil {
 			p.distinct = true
-		} else {
-			return nil, sqlerr.Unsupported("DISTINCT ON is not supported yet")
 		}
 	}
-	if len(s.FromClause) == 1 {
-		rv := s.FromClause[0].GetRangeVar()
-		if rv == nil {
-			switch s.FromClause[0].Node.(type) {
-			case *pg_query.Node_JoinExpr:
-				return nil, sqlerr.Unsupported("joins are not supported yet")
-			case *pg_query.Node_RangeSubselect:
-				return nil, sqlerr.Unsupported("subqueries in FROM are not supported yet")
-			case *pg_query.Node_RangeFunction:
-				return nil, sqlerr.Unsupported("functions in FROM are not supported yet")
-			}
-			return nil, sqlerr.Unsupported("this FROM item is not supported yet")
-		}
-		ti, err := b.openRangeVar(rv, r)
-		if err != nil {
+	if len(s.FromClause) > 0 {
+		var err error
+		if p.table, p.from, err = b.bindFrom(s.FromClause, r); err != nil {
 			return nil, err
 		}
-		p.table = ti
 	}
-	var err error
 	if p.filter, err = b.bindWhere(s.WhereClause); err != nil {
 		return nil, err
 	}
 	if p.table != nil && p.filter != nil {
 		p.scan = keyRange(p.table, p.filter)
+	}
+	if p.from != nil {
+		p.filter = pushFilter(p.from, p.filter)
 	}
 
 	// Select list, with aggregates allowed.
@@ -225,16 +256,12 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 			return nil, sqlerr.Syntax("malformed select list")
 		}
 		if cr := rt.Val.GetColumnRef(); cr != nil && isStar(cr) {
-			if p.table == nil {
-				return nil, b.errAt(sqlerr.Syntax("SELECT * with no tables specified is not valid"), cr.Location)
+			es, names, err := b.expandStar(cr)
+			if err != nil {
+				return nil, err
 			}
-			if len(cr.Fields) == 2 {
-				if q := cr.Fields[0].GetString_(); q == nil || q.Sval != b.alias {
-					return nil, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table %q", cr.Fields[0].GetString_().GetSval()), cr.Location)
-				}
-			}
-			for i, c := range p.table.cols {
-				targets = append(targets, target{e: &colRef{idx: i, t: c.t, name: b.alias + "." + c.name}, name: c.name, loc: cr.Location})
+			for i, e := range es {
+				targets = append(targets, target{e: e, name: names[i], loc: cr.Location})
 			}
 			continue
 		}
@@ -242,11 +269,23 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		if err != nil {
 			return nil, err
 		}
+		unknown := false
+		raw := e
 		if e.typ().Kind == types.Unknown {
-			// An unknown literal in the select list is text (PostgreSQL 10+).
+			// An unknown literal in the select list is text (PostgreSQL 10+),
+			// unless a set operation resolves it.
 			if e, err = b.coerce(e, types.TText, types.CastImplicit); err != nil {
 				return nil, b.coerceErr(err, rt.Location)
 			}
+			unknown = true
+		}
+		for len(p.unknown) < len(targets) {
+			p.unknown = append(p.unknown, nil)
+		}
+		if unknown {
+			p.unknown = append(p.unknown, raw)
+		} else {
+			p.unknown = append(p.unknown, nil)
 		}
 		name := rt.Name
 		if name == "" {
@@ -374,11 +413,22 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		p.sort = append(p.sort, key)
 	}
 
+	if !p.distinct && len(s.DistinctClause) > 0 {
+		names := make([]string, len(targets))
+		for i, t := range targets {
+			names[i] = t.name
+		}
+		if err := b.bindDistinctOn(p, s.DistinctClause, names); err != nil {
+			return nil, err
+		}
+	}
+
 	// Aggregation: rewrite the post-grouping expressions over the grouped
 	// row (group keys, then aggregate results).
 	p.aggs = b.aggs
 	if len(p.aggs) > 0 || len(p.groups) > 0 || p.having != nil {
 		p.grouped = true
+		b.repOff, b.needRep = len(p.groups)+len(p.aggs), false
 		for i, o := range p.outputs {
 			if p.outputs[i], err = b.rewriteGrouped(o, p.groups); err != nil {
 				return nil, err
@@ -389,10 +439,18 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 				return nil, err
 			}
 		}
+		p.keepRep = b.needRep
+	}
+
+	if err := b.checkLocking(s, p); err != nil {
+		return nil, err
 	}
 
 	if p.table != nil && !p.grouped && !p.distinct {
 		p.keyOrder, p.reverse = sortIsKeyOrder(p)
+		if !p.keyOrder && p.distinctOn == nil {
+			p.indexOrder = sortIsIndexOrder(p)
+		}
 	}
 
 	// LIMIT and OFFSET: constants or parameters.
@@ -416,6 +474,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 // it is descending.
 func sortIsKeyOrder(p *selectPlan) (ok, reverse bool) {
 	ti := p.table
+	if p.scan.index != 0 {
+		return false, false
+	}
 	if len(p.sort) == 0 || len(ti.pk) == 0 || len(p.sort) > len(ti.pk) {
 		return false, false
 	}
@@ -426,6 +487,85 @@ func sortIsKeyOrder(p *selectPlan) (ok, reverse bool) {
 		}
 	}
 	return true, p.sort[0].desc
+}
+
+// lockingName names a FOR UPDATE/SHARE clause as PostgreSQL does.
+func lockingName(lc *pg_query.LockingClause) string {
+	switch lc.Strength {
+	case pg_query.LockClauseStrength_LCS_FORNOKEYUPDATE:
+		return "FOR NO KEY UPDATE"
+	case pg_query.LockClauseStrength_LCS_FORSHARE:
+		return "FOR SHARE"
+	case pg_query.LockClauseStrength_LCS_FORKEYSHARE:
+		return "FOR KEY SHARE"
+	}
+	return "FOR UPDATE"
+}
+
+// checkLocking accepts SELECT ... FOR UPDATE/SHARE [NOWAIT] where
+// PostgreSQL does. There are no row locks to take: a transaction's reads
+// are checked at commit, so a concurrent change of a row read FOR UPDATE
+// makes one of the two transactions fail with 40001 instead of waiting.
+func (b *binder) checkLocking(s *pg_query.SelectStmt, p *selectPlan) error {
+	for _, n := range s.LockingClause {
+		lc := n.GetLockingClause()
+		if lc == nil {
+			continue
+		}
+		name := lockingName(lc)
+		switch {
+		case lc.WaitPolicy == pg_query.LockWaitPolicy_LockWaitSkip:
+			return sqlerr.Unsupported("%s SKIP LOCKED is not supported yet", name)
+		case p.distinct || p.distinctOn != nil:
+			return sqlerr.Unsupported("%s is not allowed with DISTINCT clause", name)
+		case len(p.groups) > 0:
+			return sqlerr.Unsupported("%s is not allowed with GROUP BY clause", name)
+		case p.having != nil:
+			return sqlerr.Unsupported("%s is not allowed with HAVING clause", name)
+		case len(p.aggs) > 0:
+			return sqlerr.Unsupported("%s is not allowed with aggregate functions", name)
+		}
+		for _, rn := range lc.LockedRels {
+			rv := rn.GetRangeVar()
+			if rv == nil {
+				continue
+			}
+			found := false
+			for _, ent := range b.sc.entries {
+				if ent.alias == rv.Relname {
+					found = true
+				}
+			}
+			if !found {
+				return b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation %q in %s clause not found in FROM clause", rv.Relname, name), rv.Location)
+			}
+		}
+	}
+	return nil
+}
+
+// sortIsIndexOrder returns 1 + the position of a secondary index that
+// yields the ORDER BY's order when ORDER BY is one ascending NULLS LAST
+// column that begins the index, and the scan is a full one or a range of
+// that index on that column; 0 otherwise. (Descending order would need a
+// reverse scan, which orders equal keys differently from the sort.)
+func sortIsIndexOrder(p *selectPlan) int {
+	if len(p.sort) != 1 || p.sort[0].desc || p.sort[0].nullsFirst {
+		return 0
+	}
+	cr, ok := p.outputs[p.sort[0].idx].(*colRef)
+	if !ok {
+		return 0
+	}
+	for i, ix := range p.table.desc.Indexes {
+		if len(ix.Columns) == 0 || ix.Columns[0] != cr.idx {
+			continue
+		}
+		if p.scan.empty() || (p.scan.index == i+1 && len(p.scan.eq) == 0 && p.scan.in == nil) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // isNullConst reports whether n is the NULL literal (LIMIT ALL / LIMIT NULL).
@@ -521,6 +661,26 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
 			return "current_schema", 2
 		}
+	case *pg_query.Node_SubLink:
+		switch x.SubLink.SubLinkType {
+		case pg_query.SubLinkType_EXISTS_SUBLINK:
+			return "exists", 2
+		case pg_query.SubLinkType_ARRAY_SUBLINK:
+			return "array", 2
+		case pg_query.SubLinkType_EXPR_SUBLINK:
+			sel := x.SubLink.Subselect.GetSelectStmt()
+			for sel != nil && sel.Op != pg_query.SetOperation_SETOP_NONE {
+				sel = sel.Larg
+			}
+			if sel != nil && len(sel.TargetList) > 0 {
+				if rt := sel.TargetList[0].GetResTarget(); rt != nil {
+					if rt.Name != "" {
+						return rt.Name, 2
+					}
+					return figureColname(rt.Val), 2
+				}
+			}
+		}
 	case *pg_query.Node_CaseExpr:
 		return "case", 2
 	case *pg_query.Node_CoalesceExpr:
@@ -547,10 +707,23 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", b.aggContext), f.Location)
 	}
-	if f.AggFilter != nil || len(f.AggOrder) > 0 || f.AggWithinGroup {
-		return nil, b.errAt(sqlerr.Unsupported("FILTER and ORDER BY in aggregates are not supported yet"), f.Location)
+	if len(f.AggOrder) > 0 || f.AggWithinGroup {
+		return nil, b.errAt(sqlerr.Unsupported("ORDER BY in aggregates is not supported yet"), f.Location)
 	}
 	call := &aggCall{name: name, distinct: f.AggDistinct}
+	if f.AggFilter != nil {
+		// FILTER (WHERE ...) is over the input rows, without aggregates.
+		saved, savedCtx := b.aggAllowed, b.aggContext
+		b.aggAllowed, b.aggContext = false, "FILTER"
+		c, err := b.bindExpr(f.AggFilter)
+		b.aggAllowed, b.aggContext = saved, savedCtx
+		if err != nil {
+			return nil, err
+		}
+		if call.filter, err = b.asBool(c, "FILTER", exprLocation(f.AggFilter)); err != nil {
+			return nil, err
+		}
+	}
 	if f.AggStar {
 		if name != "count" {
 			return nil, b.errAt(sqlerr.Syntax("%s(*) must be used to call a parameterless aggregate function", name), f.Location)
@@ -633,8 +806,31 @@ func (b *binder) rewriteGrouped(e expr, groups []expr) (expr, error) {
 		if a, ok := x.(*aggRef); ok {
 			return &colRef{idx: len(groups) + a.idx, t: a.t, name: a.String()}, true, nil
 		}
-		if _, ok := x.(*constExpr); ok {
+		switch y := x.(type) {
+		case *constExpr, *outerRef:
 			return x, true, nil
+		case *subqueryExpr:
+			if y.correlated {
+				// It sees the group's first input row, kept after the
+				// aggregates: its outer references are grouped columns.
+				c := *y
+				c.outerOff = b.repOff
+				b.needRep = true
+				if c.arg != nil {
+					var err error
+					if c.arg, err = b.rewriteGrouped(c.arg, groups); err != nil {
+						return nil, true, err
+					}
+				}
+				c.rowArgs = append([]expr(nil), y.rowArgs...)
+				for i, a := range c.rowArgs {
+					var err error
+					if c.rowArgs[i], err = b.rewriteGrouped(a, groups); err != nil {
+						return nil, true, err
+					}
+				}
+				return &c, true, nil
+			}
 		}
 		s := x.String()
 		for i, k := range keys {
@@ -643,10 +839,41 @@ func (b *binder) rewriteGrouped(e expr, groups []expr) (expr, error) {
 			}
 		}
 		if c, ok := x.(*colRef); ok {
+			if b.pkGrouped(c.idx, groups) {
+				// Functionally dependent on a grouped primary key: read
+				// it from the group's first input row.
+				b.needRep = true
+				return &colRef{idx: b.repOff + c.idx, t: c.t, name: c.name}, true, nil
+			}
 			return nil, true, b.errAt(sqlerr.New(sqlerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", c.name), c.loc)
 		}
 		return nil, false, nil
 	})
+}
+
+// pkGrouped reports whether column idx of the current scope belongs to a
+// table whose whole primary key is among the GROUP BY columns.
+func (b *binder) pkGrouped(idx int, groups []expr) bool {
+	if b.sc == nil {
+		return false
+	}
+	ent, _ := b.sc.locate(idx)
+	if ent == nil || len(ent.pk) == 0 {
+		return false
+	}
+	for _, p := range ent.pk {
+		found := false
+		for _, g := range groups {
+			if c, ok := g.(*colRef); ok && c.idx == p {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // rewriteExpr rebuilds e bottom-up after applying f top-down: when f
@@ -749,6 +976,15 @@ func rewriteExpr(e expr, f func(expr) (expr, bool, error)) (expr, error) {
 		c := *x
 		c.args, err = rwAll(x.args)
 		return &c, err
+	case *subqueryExpr:
+		c := *x
+		if c.arg, err = rw(x.arg); err != nil {
+			return nil, err
+		}
+		if len(x.rowArgs) > 0 {
+			c.rowArgs, err = rwAll(x.rowArgs)
+		}
+		return &c, err
 	}
 	return e, nil
 }
@@ -758,31 +994,49 @@ func rewriteExpr(e expr, f func(expr) (expr, bool, error)) (expr, error) {
 // column. The filter is still applied to every row, so the range only has
 // to contain the matching rows.
 func keyRange(ti *tableInfo, filter expr) scanSpec {
-	if len(ti.pk) == 0 {
-		return scanSpec{}
-	}
-	var conj []expr
-	var flatten func(e expr)
-	flatten = func(e expr) {
-		if be, ok := e.(*boolExpr); ok && be.and {
-			for _, a := range be.args {
-				flatten(a)
-			}
-			return
+	conj := conjuncts(filter, nil)
+	if len(ti.pk) > 0 {
+		if s := rangeOn(ti, conj, ti.pk); !s.empty() {
+			return s
 		}
-		conj = append(conj, e)
 	}
-	flatten(filter)
+	// A secondary index: the one that fixes the most columns.
+	var best scanSpec
+	bestScore := 0
+	for i, ix := range ti.desc.Indexes {
+		s := rangeOn(ti, conj, ix.Columns)
+		score := 4 * len(s.eq)
+		if s.lo != nil {
+			score++
+		}
+		if s.hi != nil {
+			score++
+		}
+		if s.in != nil {
+			score = 3
+		}
+		if score > bestScore {
+			best, bestScore = s, score
+			best.index = i + 1
+		}
+	}
+	return best
+}
+
+// rangeOn finds the constraints of conj on the key columns keyCols:
+// equalities on a prefix, then bounds on the next column, or for a
+// one-column key, an IN list.
+func rangeOn(ti *tableInfo, conj []expr, keyCols []int) scanSpec {
 	// For each key column: the constant it equals, or its bounds.
 	type bounds struct {
 		eq     expr
 		lo, hi *rangeEnd
 	}
-	per := make([]bounds, len(ti.pk))
+	per := make([]bounds, len(keyCols))
 	var in []expr
 	for _, c := range conj {
-		if il, ok := c.(*inListExpr); ok && !il.not && len(ti.pk) == 1 && in == nil {
-			if cr, ok := unwrapIntCast(il.arg).(*colRef); ok && cr.idx == ti.pk[0] {
+		if il, ok := c.(*inListExpr); ok && !il.not && len(keyCols) == 1 && in == nil {
+			if cr, ok := unwrapIntCast(il.arg).(*colRef); ok && cr.idx == keyCols[0] {
 				all := true
 				for _, it := range il.list {
 					if !isConst(it) || !sameKeyKind(ti.cols[cr.idx].t.Kind, it.typ().Kind) {
@@ -809,7 +1063,7 @@ func keyRange(ti *tableInfo, filter expr) scanSpec {
 			continue
 		}
 		pos := -1
-		for i, k := range ti.pk {
+		for i, k := range keyCols {
 			if k == cr.idx {
 				pos = i
 			}
@@ -818,7 +1072,7 @@ func keyRange(ti *tableInfo, filter expr) scanSpec {
 			continue
 		}
 		switch op {
-		case cmpEQ, cmpNotDistinct:
+		case cmpEQ:
 			per[pos].eq = val
 		case cmpGT, cmpGE:
 			per[pos].lo = &rangeEnd{e: val, incl: op == cmpGE}
@@ -894,9 +1148,14 @@ func (b *binder) returning(list []*pg_query.Node) ([]expr, []Column, error) {
 			return nil, nil, sqlerr.Syntax("malformed RETURNING list")
 		}
 		if cr := rt.Val.GetColumnRef(); cr != nil && isStar(cr) {
-			for i, c := range b.table.cols {
-				es = append(es, &colRef{idx: i, t: c.t, name: b.alias + "." + c.name})
-				cols = append(cols, Column{Name: c.name, TypeOID: c.t.OID(), TypeSize: c.t.Size(), TypeMod: c.t.Mod})
+			stars, names, err := b.expandStar(cr)
+			if err != nil {
+				return nil, nil, err
+			}
+			for i, e := range stars {
+				es = append(es, e)
+				c := e.typ()
+				cols = append(cols, Column{Name: names[i], TypeOID: c.OID(), TypeSize: c.Size(), TypeMod: c.Mod})
 			}
 			continue
 		}
@@ -928,15 +1187,23 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 	case s.Override != pg_query.OverridingKind_OVERRIDING_NOT_SET && s.Override != pg_query.OverridingKind_OVERRIDING_KIND_UNDEFINED:
 		return nil, sqlerr.Unsupported("OVERRIDING is not supported yet")
 	}
-	ti, err := b.openRangeVar(s.Relation, r)
+	ti, err := b.openRangeVar(s.Relation, r, "insert into")
 	if err != nil {
 		return nil, err
 	}
 	p := &insertPlan{table: ti}
+	view := b.view
 	// Target columns.
 	var targets []int
 	var targetLocs []int32
-	if len(s.Cols) == 0 {
+	if len(s.Cols) == 0 && view != nil {
+		// A view's columns, as base columns (-1: computed, checked once
+		// the number of values is known).
+		targets = append(targets, view.base...)
+		for range view.base {
+			targetLocs = append(targetLocs, -1)
+		}
+	} else if len(s.Cols) == 0 {
 		for i := range ti.cols {
 			targets = append(targets, i)
 			targetLocs = append(targetLocs, -1)
@@ -952,6 +1219,12 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 				return nil, b.errAt(sqlerr.Unsupported("assigning to a field or element is not supported yet"), rt.Location)
 			}
 			i := ti.colIndex(rt.Name)
+			if view != nil {
+				var err error
+				if i, err = view.baseColumn(rt.Name, "insert into"); err != nil {
+					return nil, viewColumnErr(b, err, rt.Location)
+				}
+			}
 			if i < 0 {
 				return nil, b.errAt(sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, ti.desc.Name), rt.Location)
 			}
@@ -995,39 +1268,49 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 				targets = targets[:len(first.Items)]
 				targetLocs = targetLocs[:len(first.Items)]
 			}
+			if err := checkViewTargets(view, targets); err != nil {
+				return nil, err
+			}
 			for _, vl := range sel.ValuesLists[1:] {
 				if l := vl.GetList(); l != nil && first != nil && len(l.Items) != len(first.Items) {
 					return nil, b.errAt(sqlerr.Syntax("VALUES lists must all be the same length"), exprLocation(l.Items[0]))
 				}
 			}
 		}
-		saved := b.table
-		b.table = nil
+		saved := b.sc
+		b.sc = nil
 		rows, err := b.bindValuesRows(sel.ValuesLists, ti, targets, targetLocs, len(s.Cols) > 0, defaultOf)
-		b.table = saved
+		b.sc = saved
 		if err != nil {
 			return nil, err
 		}
 		p.rows = rows
 	} else {
 		// INSERT ... SELECT: bind the query in its own scope.
-		sb := &binder{eng: b.eng, sql: b.sql, params: b.params, ident: b.ident}
+		sb := &binder{eng: b.eng, sql: b.sql, params: b.params, ident: b.ident, r: r}
 		sp, err := sb.bindSelect(sel, r)
+		if err == nil && len(s.Cols) == 0 && view != nil {
+			if n := len(sp.columns()); n < len(targets) {
+				targets, targetLocs = targets[:n], targetLocs[:n]
+			}
+			err = checkViewTargets(view, targets)
+		}
 		if err != nil {
 			return nil, err
 		}
 		b.params = sb.params
-		src := sp.(*selectPlan)
-		if src.nvisible > len(targets) {
+		src := sp.(queryPlan)
+		srcTypes := queryTypes(src)
+		if len(srcTypes) > len(targets) {
 			return nil, sqlerr.Syntax("INSERT has more expressions than target columns")
 		}
-		if src.nvisible < len(targets) {
+		if len(srcTypes) < len(targets) {
 			return nil, sqlerr.Syntax("INSERT has more target columns than expressions")
 		}
 		p.source = src
 		p.targets = targets
 		for j, col := range targets {
-			in := &colRef{idx: j, t: src.outputs[j].typ(), name: src.cols[j].Name}
+			in := &colRef{idx: j, t: srcTypes[j], name: src.columns()[j].Name}
 			c, err := b.coerceAssign(in, ti.cols[col], -1)
 			if err != nil {
 				return nil, err
@@ -1045,6 +1328,29 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		return nil, err
 	}
 	return p, nil
+}
+
+// viewColumnErr positions an unknown view column's error; PostgreSQL
+// gives none for a computed one.
+func viewColumnErr(b *binder, err error, loc int32) error {
+	if sqlerr.Code(err) == sqlerr.UndefinedColumn {
+		return b.errAt(err, loc)
+	}
+	return err
+}
+
+// checkViewTargets refuses values for computed columns of a view.
+func checkViewTargets(view *viewTarget, targets []int) error {
+	if view == nil {
+		return nil
+	}
+	for i, t := range targets {
+		if t < 0 {
+			_, err := view.baseColumn(view.cols[i], "insert into")
+			return err
+		}
+	}
+	return nil
 }
 
 // bindDefault binds a column's default expression (NULL when it has none),
@@ -1069,14 +1375,15 @@ func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, erro
 	switch {
 	case s.WithClause != nil:
 		return nil, sqlerr.Unsupported("WITH is not supported yet")
-	case len(s.FromClause) > 0:
-		return nil, sqlerr.Unsupported("UPDATE ... FROM is not supported yet")
 	}
-	ti, err := b.openRangeVar(s.Relation, r)
+	ti, err := b.openRangeVar(s.Relation, r, "update")
 	if err != nil {
 		return nil, err
 	}
 	p := &updatePlan{table: ti, sets: map[int]expr{}}
+	if p.from, err = b.bindDMLFrom(s.FromClause, r); err != nil {
+		return nil, err
+	}
 	b.aggAllowed, b.aggContext = false, "UPDATE"
 	for _, t := range s.TargetList {
 		rt := t.GetResTarget()
@@ -1090,6 +1397,11 @@ func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, erro
 			return nil, b.errAt(sqlerr.Unsupported("assigning to a field or element is not supported yet"), rt.Location)
 		}
 		i := ti.colIndex(rt.Name)
+		if b.view != nil {
+			if i, err = b.view.baseColumn(rt.Name, "update"); err != nil {
+				return nil, viewColumnErr(b, err, rt.Location)
+			}
+		}
 		if i < 0 {
 			return nil, b.errAt(sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, ti.desc.Name), rt.Location)
 		}
@@ -1114,6 +1426,10 @@ func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, erro
 	if p.filter, err = b.bindWhere(s.WhereClause); err != nil {
 		return nil, err
 	}
+	if b.view != nil && b.view.filter != nil {
+		// The view's own WHERE limits the rows the statement sees.
+		p.filter = andAll(append(conjuncts(b.view.filter, nil), conjuncts(p.filter, nil)...))
+	}
 	if p.filter != nil {
 		p.scan = keyRange(ti, p.filter)
 	}
@@ -1127,16 +1443,21 @@ func (b *binder) bindDelete(s *pg_query.DeleteStmt, r layers.Reader) (plan, erro
 	switch {
 	case s.WithClause != nil:
 		return nil, sqlerr.Unsupported("WITH is not supported yet")
-	case len(s.UsingClause) > 0:
-		return nil, sqlerr.Unsupported("DELETE ... USING is not supported yet")
 	}
-	ti, err := b.openRangeVar(s.Relation, r)
+	ti, err := b.openRangeVar(s.Relation, r, "delete from")
 	if err != nil {
 		return nil, err
 	}
 	p := &deletePlan{table: ti}
+	if p.using, err = b.bindDMLFrom(s.UsingClause, r); err != nil {
+		return nil, err
+	}
 	if p.filter, err = b.bindWhere(s.WhereClause); err != nil {
 		return nil, err
+	}
+	if b.view != nil && b.view.filter != nil {
+		// The view's own WHERE limits the rows the statement sees.
+		p.filter = andAll(append(conjuncts(b.view.filter, nil), conjuncts(p.filter, nil)...))
 	}
 	if p.filter != nil {
 		p.scan = keyRange(ti, p.filter)
@@ -1318,14 +1639,18 @@ func (b *binder) checkDefault(n *pg_query.Node, col colInfo) (string, error) {
 }
 
 func (b *binder) bindDrop(s *pg_query.DropStmt) (plan, error) {
-	if s.RemoveType != pg_query.ObjectType_OBJECT_TABLE {
+	kind, ok := dropKindName(s.RemoveType)
+	if !ok {
 		return nil, sqlerr.Unsupported("DROP %s is not supported yet", strings.TrimPrefix(s.RemoveType.String(), "OBJECT_"))
 	}
-	p := &dropTablePlan{ifExists: s.MissingOk}
+	if s.Concurrent {
+		return nil, sqlerr.Unsupported("DROP INDEX CONCURRENTLY is not supported yet")
+	}
+	p := &dropTablePlan{kind: kind, ifExists: s.MissingOk, cascade: s.Behavior == pg_query.DropBehavior_DROP_CASCADE}
 	for _, o := range s.Objects {
 		l := o.GetList()
 		if l == nil || len(l.Items) == 0 {
-			return nil, sqlerr.Syntax("malformed DROP TABLE")
+			return nil, sqlerr.Syntax("malformed DROP")
 		}
 		var parts []string
 		for _, it := range l.Items {
@@ -1335,6 +1660,9 @@ func (b *binder) bindDrop(s *pg_query.DropStmt) (plan, error) {
 			parts = parts[1:]
 		}
 		if len(parts) != 1 {
+			if s.MissingOk {
+				return nil, sqlerr.New(sqlerr.UndefinedObject, "schema %q does not exist", parts[0])
+			}
 			return nil, sqlerr.UndefinedTableErr(strings.Join(parts, "."))
 		}
 		p.names = append(p.names, parts[0])

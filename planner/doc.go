@@ -63,15 +63,51 @@
 //
 //	parse.go       pg_query parse, syntax errors (the only pg_query use,
 //	bind_*.go      with the binder: AST -> plan nodes and typed exprs)
+//	bind_stmt.go   statements, the select list, GROUP BY, ORDER BY, DML
+//	bind_from.go   FROM: scopes and name resolution (outer references
+//	               for correlated subqueries), joins, views, LATERAL
+//	bind_query.go  subquery expressions, UNION/INTERSECT/EXCEPT,
+//	               DISTINCT ON
+//	bind_values.go VALUES lists, WITH and WITH RECURSIVE
+//	bind_ddl.go    CREATE/DROP INDEX and VIEW
 //	plan.go        plan nodes (plain data)
 //	expr.go        typed scalar expressions and their evaluation
-//	exec.go        execution: scans, filters, grouping, sorting, DML, DDL
+//	exec.go        execution: scans (primary key, secondary index),
+//	               filters, grouping, sorting, DML, DDL
+//	exec_query.go  joins (hash join on equi-join keys, nested loop
+//	               otherwise), subqueries, set operations
+//	exec_ddl.go    DROP TABLE/VIEW/INDEX, CREATE INDEX/VIEW
 //	catalog.go     tables as the planner sees them (over layers/sqlrows)
 //	session.go     Engine, Session, Prepared, Result: the API above
 //	types/         SQL types: OIDs, text I/O, casts, arithmetic, ordering
 //	sqlerr/        the SQLSTATE error type
 //
-// Storage is layers/sqlrows: rows at ("sql", tableID, "r", pk...), unique
-// indexes at ("sql", tableID, "i", indexID, ...), the catalog under ("sys",
-// "sql", ...).
+// # Queries
+//
+// A SELECT binds into a selectPlan over one table (scanned by a
+// primary-key or secondary-index range found in WHERE) or over a tree of
+// FROM items (fromTable, fromJoin, fromQuery for subqueries, views and
+// WITH queries, fromLateral). Every query level has a scope; a column of
+// an enclosing level binds as an outerRef and marks the subqueries in
+// between as correlated. An uncorrelated subquery runs once per statement
+// (its result cached in the evalCtx; "x IN (subquery)" then probes a
+// hash set); a correlated one runs per row, with the enclosing rows on
+// the evalCtx's outer stack. WHERE conjuncts are pushed below inner joins
+// to the tables they read, and column equalities across a join become
+// hash keys. Views are stored as SQL text and bound where they are used;
+// INSERT, UPDATE and DELETE go through a one-table view to its table, and
+// DROP refuses (or with CASCADE extends to) views that depend on what it
+// drops. SELECT ... FOR UPDATE/SHARE takes no row locks: reads are checked
+// at commit, so a conflicting transaction fails with 40001 instead.
+//
+// Memory: a single-table SELECT without ORDER BY (or ordered by the
+// primary key), grouping or DISTINCT streams; joins hold their right side
+// in memory, subqueries in FROM, set operations, sorting, grouping and
+// uncorrelated subqueries hold their rows, all counted against
+// maxQueryMemory (53200 past it). Nothing spills to disk yet.
+//
+// Storage is layers/sqlrows: rows at ("sql", tableID, "r", pk...),
+// secondary indexes (unique or not) at ("sql", tableID, "i", indexID,
+// ...), the catalog (tables, views, index names) under ("sys", "sql",
+// ...).
 package planner

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/index"
 	"github.com/aspen-db/aspen/layers/sqlrows"
 	"github.com/aspen-db/aspen/layers/tuple"
 	"github.com/aspen-db/aspen/planner/sqlerr"
@@ -84,6 +85,9 @@ func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec sca
 		}
 		return out, true, nil
 	}
+	if spec.index > 0 {
+		return scanIndex(ctx, r, ti, spec, ev, fn)
+	}
 	if spec.in != nil {
 		return scanKeyList(r, ti, spec.in, reverse, ev, fn)
 	}
@@ -141,6 +145,133 @@ func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec sca
 		}
 	}
 	return it.Close()
+}
+
+// keyTuple evaluates key expressions into key elements; ok is false when
+// one is NULL (no row matches).
+func keyTuple(es []expr, ev *evalCtx) (tuple.Tuple, bool, error) {
+	out := make(tuple.Tuple, len(es))
+	for i, e := range es {
+		v, err := e.eval(ev, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		if v.IsNull() {
+			return nil, false, nil
+		}
+		out[i] = types.KeyElem(v)
+	}
+	return out, true, nil
+}
+
+// indexRun calls fn for the rows of index i between lo and hi, in index
+// order.
+func indexRun(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi *index.Bound, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	it := ti.tbl.IndexScan(r, i, lo, hi, false)
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		if n++; n%1024 == 0 {
+			if err := canceled(ctx); err != nil {
+				return err
+			}
+		}
+		vals, err := ti.decodeRow(it.Row())
+		if err != nil {
+			return err
+		}
+		if err := fn(it.PK(), vals); err != nil {
+			return err
+		}
+	}
+	return it.Close()
+}
+
+// scanIndexOrdered reads rows in the ascending, NULLS LAST order of the
+// first column of index idx (1-based): the index keeps NULLs first, so
+// they are read after the others.
+func scanIndexOrdered(ctx context.Context, r layers.Reader, ti *tableInfo, idx int, spec scanSpec, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	if !spec.empty() {
+		// A range on the same column: it holds no NULLs.
+		spec.index = idx
+		return scanIndex(ctx, r, ti, spec, ev, fn)
+	}
+	null := &index.Bound{Values: tuple.Tuple{nil}, Inclusive: true}
+	if err := indexRun(ctx, r, ti, idx-1, &index.Bound{Values: tuple.Tuple{nil}, Inclusive: false}, nil, fn); err != nil {
+		return err
+	}
+	return indexRun(ctx, r, ti, idx-1, null, null, fn)
+}
+
+// scanIndex reads the rows a secondary-index range selects, in index
+// order.
+func scanIndex(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	run := func(lo, hi *index.Bound) error {
+		return indexRun(ctx, r, ti, spec.index-1, lo, hi, fn)
+	}
+	if spec.in != nil {
+		seen := map[string]bool{}
+		var keys []string
+		for _, e := range spec.in {
+			k, ok, err := keyTuple([]expr{e}, ev)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			enc, err := tuple.Append(nil, k)
+			if err != nil {
+				return fmt.Errorf("encode key %v: %w", k, err)
+			}
+			if !seen[string(enc)] {
+				seen[string(enc)] = true
+				keys = append(keys, string(enc))
+			}
+		}
+		sort.Strings(keys)
+		for _, enc := range keys {
+			k, err := tuple.Unpack([]byte(enc))
+			if err != nil {
+				return fmt.Errorf("decode key: %w", err)
+			}
+			b := &index.Bound{Values: k, Inclusive: true}
+			if err := run(b, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	prefix, ok, err := keyTuple(spec.eq, ev)
+	if err != nil || !ok {
+		return err
+	}
+	var lo, hi *index.Bound
+	if len(prefix) > 0 || spec.lo != nil {
+		lo = &index.Bound{Values: prefix, Inclusive: true}
+		if spec.lo != nil {
+			v, ok, err := keyTuple([]expr{spec.lo.e}, ev)
+			if err != nil || !ok {
+				return err
+			}
+			lo = &index.Bound{Values: append(append(tuple.Tuple{}, prefix...), v...), Inclusive: spec.lo.incl}
+		}
+	}
+	if len(prefix) > 0 || spec.hi != nil {
+		hi = &index.Bound{Values: prefix, Inclusive: true}
+		if spec.hi != nil {
+			v, ok, err := keyTuple([]expr{spec.hi.e}, ev)
+			if err != nil || !ok {
+				return err
+			}
+			hi = &index.Bound{Values: append(append(tuple.Tuple{}, prefix...), v...), Inclusive: spec.hi.incl}
+		}
+	}
+	if lo == nil && spec.hi != nil {
+		// NULLs sort first in the index: start after them.
+		lo = &index.Bound{Values: tuple.Tuple{nil}, Inclusive: false}
+	}
+	return run(lo, hi)
 }
 
 // scanKeyList reads the rows whose one-column primary key is one of keys
@@ -234,9 +365,19 @@ func evalCount(e expr, ev *evalCtx, what, code string) (int64, error) {
 
 // execSelect runs a SELECT and returns its rows.
 func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx) ([][]types.Value, error) {
+	return execSelectWant(ctx, r, p, ev, -1)
+}
+
+// execSelectWant runs a SELECT; want >= 0 says that only the first want
+// rows are needed.
+func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx, want int64) ([][]types.Value, error) {
+	ev.attach(ctx, r)
 	limit, err := evalCount(p.limit, ev, "LIMIT", sqlerr.InvalidRowCountInLimit)
 	if err != nil {
 		return nil, err
+	}
+	if want >= 0 && (limit < 0 || want < limit) {
+		limit = want
 	}
 	offset, err := evalCount(p.offset, ev, "OFFSET", sqlerr.InvalidRowCountInOffset)
 	if err != nil {
@@ -245,7 +386,7 @@ func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx
 	if offset < 0 {
 		offset = 0
 	}
-	streaming := !p.grouped && !p.distinct && (len(p.sort) == 0 || p.keyOrder)
+	streaming := !p.grouped && !p.distinct && p.distinctOn == nil && (len(p.sort) == 0 || p.keyOrder || p.indexOrder > 0)
 	var out [][]types.Value
 	project := func(row []types.Value) ([]types.Value, error) {
 		o := make([]types.Value, len(p.outputs))
@@ -299,9 +440,14 @@ func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx
 	if streaming && limit == 0 {
 		return nil, nil
 	}
-	if p.table != nil {
+	switch {
+	case p.table != nil && p.indexOrder > 0:
+		err = scanIndexOrdered(ctx, r, p.table, p.indexOrder, p.scan, ev, consume)
+	case p.table != nil:
 		err = scanRowsOrder(ctx, r, p.table, p.scan, p.keyOrder && p.reverse, ev, consume)
-	} else {
+	case p.from != nil:
+		err = iterFrom(ev, p.from, &mem, func(row []types.Value) error { return consume(nil, row) })
+	default:
 		err = consume(nil, nil)
 	}
 	if err != nil && err != errStop {
@@ -349,6 +495,23 @@ func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx
 	}
 	if len(p.sort) > 0 {
 		sort.SliceStable(out, func(i, j int) bool { return compareRows(out[i], out[j], p.sort) < 0 })
+	}
+	if p.distinctOn != nil {
+		// The first row of each DISTINCT ON key, in the sorted order.
+		seenKeys := map[string]bool{}
+		kept := out[:0]
+		key := make([]types.Value, len(p.distinctOn))
+		for _, o := range out {
+			for i, c := range p.distinctOn {
+				key[i] = o[c]
+			}
+			k := rowKey(key)
+			if !seenKeys[k] {
+				seenKeys[k] = true
+				kept = append(kept, o)
+			}
+		}
+		out = kept
 	}
 	if offset > 0 {
 		if offset >= int64(len(out)) {
@@ -416,6 +579,7 @@ type grouper struct {
 	index  map[string]int
 	keys   [][]types.Value
 	states [][]*aggState
+	reps   [][]types.Value // first input row per group, with keepRep
 }
 
 func newGrouper(p *selectPlan) *grouper {
@@ -440,6 +604,13 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 		gi = len(g.keys)
 		g.index[k] = gi
 		g.keys = append(g.keys, kv)
+		if g.p.keepRep {
+			rep := append([]types.Value(nil), row...)
+			if err := mem.add(rep); err != nil {
+				return err
+			}
+			g.reps = append(g.reps, rep)
+		}
 		st := make([]*aggState, len(g.p.aggs))
 		for i, a := range g.p.aggs {
 			st[i] = newAggState(a)
@@ -474,6 +645,9 @@ func (g *grouper) finish(ev *evalCtx) ([][]types.Value, error) {
 				return nil, err
 			}
 			row = append(row, v)
+		}
+		if g.p.keepRep && i < len(g.reps) {
+			row = append(row, g.reps[i]...)
 		}
 		out[i] = row
 	}
@@ -515,6 +689,15 @@ func (s *aggState) accKind() types.Kind {
 }
 
 func (s *aggState) add(ev *evalCtx, row []types.Value) error {
+	if s.call.filter != nil {
+		v, err := s.call.filter.eval(ev, row)
+		if err != nil {
+			return err
+		}
+		if !truthy(v) {
+			return nil
+		}
+	}
 	if s.call.arg == nil {
 		s.count++
 		return nil
@@ -691,7 +874,8 @@ func (s *Session) execInsert(ctx context.Context, tx layers.Txn, p *insertPlan, 
 		return nil
 	}
 	if p.source != nil {
-		rows, err := execSelect(ctx, tx, p.source, ev)
+		ev.attach(ctx, tx)
+		rows, err := execQuery(ev, p.source, -1)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -740,14 +924,52 @@ func (s *Session) execInsert(ctx context.Context, tx layers.Txn, p *insertPlan, 
 type match struct {
 	pk   tuple.Tuple
 	vals []types.Value
+	// row is the table's row followed by the matching FROM/USING row
+	// (vals alone without FROM/USING).
+	row []types.Value
 }
 
-// collect returns the rows of ti in spec matching filter. Collecting first
-// keeps the writes from disturbing the scan.
-func collect(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanSpec, filter expr, ev *evalCtx) ([]match, error) {
+// collectJoined returns the rows of UPDATE or DELETE, before changing
+// any: those in spec's range that pass filter. With other (FROM or
+// USING), a row matches with the first row of other for which filter
+// holds over both.
+func collectJoined(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanSpec, filter expr, other fromNode, ev *evalCtx) ([]match, error) {
 	var out []match
 	var mem memBudget
+	var others [][]types.Value
+	if other != nil {
+		ev.attach(ctx, tx)
+		if err := iterFrom(ev, other, &mem, func(row []types.Value) error {
+			if err := mem.add(row); err != nil {
+				return err
+			}
+			others = append(others, row)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
 	err := scanRows(ctx, tx, ti, spec, ev, func(pk tuple.Tuple, row []types.Value) error {
+		if other != nil {
+			for _, o := range others {
+				joined := append(append(make([]types.Value, 0, len(row)+len(o)), row...), o...)
+				if filter != nil {
+					v, err := filter.eval(ev, joined)
+					if err != nil {
+						return err
+					}
+					if !truthy(v) {
+						continue
+					}
+				}
+				if err := mem.add(joined); err != nil {
+					return err
+				}
+				out = append(out, match{pk: pk, vals: row, row: joined})
+				return nil
+			}
+			return nil
+		}
 		if filter != nil {
 			v, err := filter.eval(ev, row)
 			if err != nil {
@@ -760,14 +982,14 @@ func collect(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanSpec, f
 		if err := mem.add(row); err != nil {
 			return err
 		}
-		out = append(out, match{pk: pk, vals: row})
+		out = append(out, match{pk: pk, vals: row, row: row})
 		return nil
 	})
 	return out, err
 }
 
 func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, ev *evalCtx) (int64, [][]types.Value, error) {
-	ms, err := collect(ctx, tx, p.table, p.scan, p.filter, ev)
+	ms, err := collectJoined(ctx, tx, p.table, p.scan, p.filter, p.from, ev)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -776,7 +998,7 @@ func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, 
 	for _, m := range ms {
 		nv := append([]types.Value{}, m.vals...)
 		for col, e := range p.sets {
-			v, err := e.eval(ev, m.vals)
+			v, err := e.eval(ev, m.row)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -793,7 +1015,7 @@ func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, 
 			return 0, nil, constraintErr(ti, err, nv)
 		}
 		if p.ret != nil {
-			r, err := evalReturning(p.ret, ev, nv)
+			r, err := evalReturning(p.ret, ev, append(nv, m.row[len(m.vals):]...))
 			if err != nil {
 				return 0, nil, err
 			}
@@ -804,7 +1026,7 @@ func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, 
 }
 
 func (s *Session) execDelete(ctx context.Context, tx layers.Txn, p *deletePlan, ev *evalCtx) (int64, [][]types.Value, error) {
-	ms, err := collect(ctx, tx, p.table, p.scan, p.filter, ev)
+	ms, err := collectJoined(ctx, tx, p.table, p.scan, p.filter, p.using, ev)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -814,7 +1036,7 @@ func (s *Session) execDelete(ctx context.Context, tx layers.Txn, p *deletePlan, 
 			return 0, nil, err
 		}
 		if p.ret != nil {
-			r, err := evalReturning(p.ret, ev, m.vals)
+			r, err := evalReturning(p.ret, ev, m.row)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -860,22 +1082,4 @@ func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.
 		return nil, fmt.Errorf("create table %q: %w", p.name, err)
 	}
 	return nil, nil
-}
-
-func (s *Session) execDropTable(tx layers.Txn, p *dropTablePlan) ([]*sqlerr.Error, error) {
-	var notices []*sqlerr.Error
-	for _, name := range p.names {
-		err := s.eng.cat.DropTable(tx, name)
-		if errors.Is(err, sqlrows.ErrTableNotFound) {
-			if p.ifExists {
-				notices = append(notices, sqlerr.Notice(sqlerr.SuccessfulCompletion, "table %q does not exist, skipping", name))
-				continue
-			}
-			return nil, sqlerr.New(sqlerr.UndefinedTable, "table %q does not exist", name)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("drop table %q: %w", name, err)
-		}
-	}
-	return notices, nil
 }

@@ -3,9 +3,11 @@ package planner
 // Bound, typed scalar expressions and their evaluation with SQL NULL semantics.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/planner/sqlerr"
 	"github.com/aspen-db/aspen/planner/types"
 )
@@ -14,6 +16,16 @@ import (
 // parameter values.
 type evalCtx struct {
 	params []types.Value
+	// ctx and r run subqueries; attach sets them.
+	ctx context.Context
+	r   layers.Reader
+	// outer holds the rows of the enclosing queries of a correlated
+	// subquery, innermost last.
+	outer [][]types.Value
+	// subq caches uncorrelated subqueries' results for the statement.
+	subq map[*subqueryExpr]*subqueryResult
+	// work holds recursive WITH queries' working tables.
+	work map[*workTable][][]types.Value
 }
 
 // expr is a bound, typed scalar expression. Plan nodes hold exprs; eval
@@ -155,36 +167,7 @@ func (e *cmpExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error) {
 	if err != nil {
 		return types.Null, err
 	}
-	if e.op == cmpDistinct || e.op == cmpNotDistinct {
-		var same bool
-		switch {
-		case l.IsNull() || r.IsNull():
-			same = l.IsNull() && r.IsNull()
-		default:
-			same = types.Compare(l, r) == 0
-		}
-		return types.NewBool(same == (e.op == cmpNotDistinct)), nil
-	}
-	if l.IsNull() || r.IsNull() {
-		return types.Null, nil
-	}
-	c := types.Compare(l, r)
-	var b bool
-	switch e.op {
-	case cmpEQ:
-		b = c == 0
-	case cmpNE:
-		b = c != 0
-	case cmpLT:
-		b = c < 0
-	case cmpLE:
-		b = c <= 0
-	case cmpGT:
-		b = c > 0
-	case cmpGE:
-		b = c >= 0
-	}
-	return types.NewBool(b), nil
+	return compareOp(e.op, l, r), nil
 }
 func (e *cmpExpr) String() string { return fmt.Sprintf("(%s %s %s)", e.l, cmpNames[e.op], e.r) }
 
@@ -375,13 +358,15 @@ type nullifExpr struct {
 
 func (e *nullifExpr) typ() types.T { return e.a.typ() }
 func (e *nullifExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error) {
+	// Both arguments are evaluated, as in PostgreSQL (an error in the
+	// second one shows even when the first is NULL).
 	a, err := e.a.eval(ev, row)
-	if err != nil || a.IsNull() {
-		return a, err
-	}
-	b, err := e.b.eval(ev, row)
 	if err != nil {
 		return types.Null, err
+	}
+	b, err := e.b.eval(ev, row)
+	if err != nil || a.IsNull() {
+		return a, err
 	}
 	if !b.IsNull() && types.Compare(a, b) == 0 {
 		return types.Null, nil

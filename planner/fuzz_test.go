@@ -26,6 +26,11 @@ func FuzzParseBind(f *testing.F) {
 		"SELECT $1::int + $2", "SELECT CASE WHEN a > 1 THEN 'x' END FROM t ORDER BY 1 DESC NULLS FIRST LIMIT 2 OFFSET 1",
 		"SELECT 1e1000::numeric / 3, 'NaN'::float8, -9223372036854775808 / -1",
 		"BEGIN; SELECT 1", "SET x.y = 1; SHOW x.y", "SELECT DISTINCT c FROM t",
+		"SELECT * FROM t JOIN h ON t.a = h.x LEFT JOIN t t2 USING (a)", "SELECT a FROM t WHERE a IN (SELECT x FROM h) OR EXISTS (SELECT 1 FROM h WHERE h.x = t.a)",
+		"SELECT a FROM t UNION SELECT x FROM h ORDER BY 1", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r WHERE n < 3) SELECT * FROM r",
+		"SELECT * FROM t, LATERAL (SELECT t.a + 1) l", "CREATE INDEX ti ON t (b); SELECT * FROM t WHERE b > 1",
+		"CREATE VIEW tv AS SELECT a, c FROM t; UPDATE tv SET c = 'z' WHERE a = 1", "SELECT DISTINCT ON (c) c, a FROM t ORDER BY c, a DESC",
+		"UPDATE t SET b = h.x FROM h WHERE h.y = t.c", "VALUES (1, 'a'), (2, 'b') ORDER BY 1 DESC",
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -114,3 +114,15 @@ func parseExpr(text string) (*pg_query.Node, error) {
 	}
 	return sel.TargetList[0].GetResTarget().Val, nil
 }
+
+// deparseStmt returns SQL text for a statement node, used to store a
+// view's query in the catalog.
+func deparseStmt(n *pg_query.Node) (string, error) {
+	if parseTreeVersion.Load() == 0 {
+		if _, err := parse("SELECT 1"); err != nil {
+			return "", err
+		}
+	}
+	tree := &pg_query.ParseResult{Version: parseTreeVersion.Load(), Stmts: []*pg_query.RawStmt{{Stmt: n}}}
+	return pg_query.Deparse(tree)
+}

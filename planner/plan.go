@@ -20,9 +20,13 @@ type plan interface {
 type scanSpec struct {
 	eq     []expr
 	lo, hi *rangeEnd
-	// in, for a one-column primary key, lists the key values of
-	// "pk IN (...)": one point read each.
+	// in, for a one-column key, lists the key values of "k IN (...)":
+	// one point read (or index prefix scan) each.
 	in []expr
+	// index is 0 for the primary key, or 1 + the position of the
+	// secondary index in the table's descriptor whose columns eq, lo, hi
+	// and in constrain; rows then come in index order.
+	index int
 }
 
 // rangeEnd is one end of a key range.
@@ -31,9 +35,14 @@ type rangeEnd struct {
 	incl bool
 }
 
+// empty reports whether the spec restricts nothing.
+func (s *scanSpec) empty() bool {
+	return len(s.eq) == 0 && s.lo == nil && s.hi == nil && s.in == nil
+}
+
 // point reports whether the spec fixes every primary-key column.
 func (s *scanSpec) point(ti *tableInfo) bool {
-	return len(ti.pk) > 0 && len(s.eq) == len(ti.pk)
+	return s.index == 0 && len(ti.pk) > 0 && len(s.eq) == len(ti.pk)
 }
 
 // sortKey orders output rows by output column idx.
@@ -49,11 +58,16 @@ type aggCall struct {
 	arg      expr // nil for count(*)
 	distinct bool
 	t        types.T // result type
+	// filter is FILTER (WHERE ...): rows it does not keep are skipped.
+	filter expr
 }
 
 // selectPlan is a SELECT over at most one table.
 type selectPlan struct {
-	table  *tableInfo // nil without FROM
+	table *tableInfo // the one table of FROM; nil otherwise
+	// from is the FROM clause when it is not one plain table (joins,
+	// several items, views, subqueries); its row is all items' columns.
+	from   fromNode
 	scan   scanSpec
 	filter expr // over table rows; nil for none
 	// grouped is true when the query aggregates: the rows after grouping
@@ -65,16 +79,31 @@ type selectPlan struct {
 	// outputs are the select list followed by hidden sort columns.
 	outputs  []expr
 	nvisible int
+	// unknown holds, for select-list entries that were untyped literals
+	// (now text), the literal, whose type a set operation may still
+	// choose; nil for the others.
+	unknown []expr
+	// keepRep, in a grouped query, appends to each grouped row the first
+	// input row of its group, for correlated subqueries evaluated after
+	// grouping (their outer references are to grouped columns).
+	keepRep  bool
 	cols     []Column
 	distinct bool
-	sort     []sortKey
+	// distinctOn lists the output columns of DISTINCT ON: after sorting,
+	// the first row of each of their value combinations is kept.
+	distinctOn []int
+	sort       []sortKey
 	// keyOrder is set when the sort is the primary-key order (reverse
 	// for descending): the scan then yields rows already sorted, and the
 	// sort is skipped so that LIMIT can stop the scan early.
 	keyOrder bool
 	reverse  bool
-	limit    expr // nil for none
-	offset   expr
+	// indexOrder, when not 0, is 1 + the position of the secondary index
+	// whose first column is the one ascending (NULLS LAST) sort key: the
+	// scan reads that index in order and LIMIT stops it early.
+	indexOrder int
+	limit      expr // nil for none
+	offset     expr
 }
 
 func (p *selectPlan) columns() []Column { return p.cols }
@@ -87,7 +116,7 @@ type insertPlan struct {
 	rows [][]expr
 	// source, when set, produces the rows instead (INSERT ... SELECT);
 	// targets maps its outputs to table columns, defaults fills the rest.
-	source   *selectPlan
+	source   queryPlan
 	targets  []int
 	defaults []expr
 	casts    []expr // per target, a cast of colRef(i) to the column type
@@ -97,9 +126,13 @@ type insertPlan struct {
 
 func (p *insertPlan) columns() []Column { return p.retCols }
 
-// updatePlan is UPDATE table SET ... [WHERE] [RETURNING].
+// updatePlan is UPDATE table SET ... [FROM ...] [WHERE] [RETURNING].
+// With FROM, expressions are over the table's row followed by the FROM
+// items' row, and a row is updated once, with the first FROM row that
+// matches.
 type updatePlan struct {
 	table   *tableInfo
+	from    fromNode
 	scan    scanSpec
 	filter  expr
 	sets    map[int]expr // column -> new value over the old row
@@ -109,9 +142,12 @@ type updatePlan struct {
 
 func (p *updatePlan) columns() []Column { return p.retCols }
 
-// deletePlan is DELETE FROM table [WHERE] [RETURNING].
+// deletePlan is DELETE FROM table [USING ...] [WHERE] [RETURNING]; with
+// USING, expressions are over the table's row followed by the USING
+// items' row.
 type deletePlan struct {
 	table   *tableInfo
+	using   fromNode
 	scan    scanSpec
 	filter  expr
 	retCols []Column
@@ -132,8 +168,10 @@ type createTablePlan struct {
 
 func (p *createTablePlan) columns() []Column { return nil }
 
-// dropTablePlan is DROP TABLE.
+// dropTablePlan is DROP TABLE, DROP VIEW or DROP INDEX.
 type dropTablePlan struct {
+	kind     string // "table", "view" or "index"
+	cascade  bool   // DROP ... CASCADE: dependent views go too
 	names    []string
 	ifExists bool
 }

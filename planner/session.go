@@ -442,12 +442,15 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	if err != nil {
 		return nil, err
 	}
-	ev := &evalCtx{params: params}
 	res := &Result{Columns: p.columns()}
 	if d := s.statementTimeout(); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
+	}
+	ev := &evalCtx{params: params}
+	if s.tx != nil {
+		ev.attach(ctx, s.tx)
 	}
 	switch p := p.(type) {
 	case *emptyPlan:
@@ -473,6 +476,14 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		return res, nil
 	case *selectPlan:
 		rows, err := execSelect(ctx, s.tx, p, ev)
+		if err != nil {
+			return nil, err
+		}
+		res.Rows = rows
+		res.Tag = "SELECT " + strconv.Itoa(len(rows))
+	case *setOpPlan, *valuesPlan:
+		ev.attach(ctx, s.tx)
+		rows, err := execQuery(ev, p.(queryPlan), -1)
 		if err != nil {
 			return nil, err
 		}
@@ -517,7 +528,19 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 			return nil, err
 		}
 		res.Notices = notices
-		res.Tag = "DROP TABLE"
+		res.Tag = "DROP " + strings.ToUpper(p.kind)
+	case *createIndexPlan:
+		notices, err := s.execCreateIndex(ctx, s.tx, p)
+		if err != nil {
+			return nil, err
+		}
+		res.Notices = notices
+		res.Tag = "CREATE INDEX"
+	case *createViewPlan:
+		if err := s.execCreateView(s.tx, p); err != nil {
+			return nil, err
+		}
+		res.Tag = "CREATE VIEW"
 	default:
 		return nil, fmt.Errorf("no executor for plan %T", p)
 	}

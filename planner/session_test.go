@@ -510,3 +510,55 @@ func TestSettings(t *testing.T) {
 		t.Errorf("Setting(TimeZone) = %q, %v", v, ok)
 	}
 }
+
+// TestPreparedQueries runs joins, subqueries and set operations through
+// the extended protocol: parameters inside subqueries get their types from
+// there, and an uncorrelated subquery's cached result does not leak from
+// one Execute to the next.
+func TestPreparedQueries(t *testing.T) {
+	ctx := context.Background()
+	s := newTestEngine(t).NewSession()
+	runSteps(t, s, []step{
+		{"CREATE TABLE a (id int PRIMARY KEY, x int)", "CREATE TABLE\n"},
+		{"CREATE TABLE b (id int PRIMARY KEY, aid int, y numeric)", "CREATE TABLE\n"},
+		{"INSERT INTO a VALUES (1, 10), (2, 20), (3, 30)", "INSERT 0 3\n"},
+		{"INSERT INTO b VALUES (1, 1, 1.5), (2, 2, 2.5), (3, 2, 3.5)", "INSERT 0 3\n"},
+	})
+	p, err := s.Prepare(ctx, "SELECT a.id, (SELECT count(*) FROM b WHERE b.aid = a.id AND b.y > $2) AS n FROM a WHERE a.id IN (SELECT aid FROM b WHERE y >= $1) ORDER BY 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.ParamTypes(), []uint32{types.OIDNumeric, types.OIDNumeric}; !reflect.DeepEqual(got, want) {
+		t.Errorf("param types %v, want %v", got, want)
+	}
+	for _, tt := range []struct {
+		params []Value
+		want   string
+	}{
+		{[]Value{TextValue("1"), TextValue("0")}, "id:23 | n:20\n1 | 1\n2 | 2\nSELECT 2\n"},
+		{[]Value{TextValue("2"), TextValue("3")}, "id:23 | n:20\n2 | 1\nSELECT 1\n"},
+		{[]Value{TextValue("9"), TextValue("0")}, "id:23 | n:20\nSELECT 0\n"},
+	} {
+		res, err := s.Execute(ctx, p, tt.params)
+		if got := render([]*Result{res}, err); got != tt.want {
+			t.Errorf("params %v:\n%s\nwant:\n%s", tt.params, got, tt.want)
+		}
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.Prepare(ctx, "SELECT x FROM a JOIN b ON a.id = b.aid WHERE b.y < $1 UNION SELECT $2 ORDER BY 1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := u.ParamTypes(), []uint32{types.OIDNumeric, types.OIDInt4}; !reflect.DeepEqual(got, want) {
+		t.Errorf("union param types %v, want %v (as PostgreSQL 15)", got, want)
+	}
+	res, err := s.Execute(ctx, u, []Value{TextValue("3"), TextValue("5")})
+	if got, want := render([]*Result{res}, err), "x:23\n5\n10\n20\nSELECT 3\n"; got != want {
+		t.Errorf("union:\n%s\nwant:\n%s", got, want)
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

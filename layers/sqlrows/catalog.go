@@ -4,6 +4,8 @@
 // Key layout (tuple-encoded):
 //
 //	("sys", "sql", "t", name)            -> table descriptor (JSON)
+//	("sys", "sql", "v", name)            -> view descriptor (JSON)
+//	("sys", "sql", "x", name)            -> name of the table of an index
 //	("sys", "sql", "next_table_id")      -> last table id handed out
 //	("sql", tableID, "r", pk...)         -> row: the tuple of column values
 //	("sql", tableID, "i", indexID, ...)  -> index entries (layers/index)
@@ -70,18 +72,22 @@ type IndexDesc struct {
 
 // Catalog reads and writes table descriptors.
 type Catalog struct {
-	tables subspace.Subspace
-	nextID []byte
-	data   subspace.Subspace
+	tables     subspace.Subspace
+	views      subspace.Subspace
+	indexNames subspace.Subspace
+	nextID     []byte
+	data       subspace.Subspace
 }
 
 // NewCatalog returns the catalog at the standard key layout.
 func NewCatalog() *Catalog {
 	sys := subspace.Sub("sys", "sql")
 	return &Catalog{
-		tables: sys.Sub("t"),
-		nextID: sys.Pack(tuple.Tuple{"next_table_id"}),
-		data:   subspace.Sub("sql"),
+		tables:     sys.Sub("t"),
+		views:      sys.Sub("v"),
+		indexNames: sys.Sub("x"),
+		nextID:     sys.Pack(tuple.Tuple{"next_table_id"}),
+		data:       subspace.Sub("sql"),
 	}
 }
 
@@ -125,13 +131,12 @@ func (c *Catalog) Tables(r layers.Reader) ([]*TableDesc, error) {
 // desc.ID) and ids to its indexes. It returns an error wrapping
 // ErrTableExists if the name is taken.
 func (c *Catalog) CreateTable(tx layers.Txn, desc *TableDesc) error {
-	key := c.tables.Pack(tuple.Tuple{desc.Name})
-	_, err := tx.Get(key)
-	switch {
-	case err == nil:
+	exists, err := c.relationExists(tx, desc.Name)
+	if err != nil {
+		return err
+	}
+	if exists {
 		return fmt.Errorf("table %q: %w", desc.Name, ErrTableExists)
-	case !errors.Is(err, layers.ErrNotFound):
-		return fmt.Errorf("read catalog entry of %q: %w", desc.Name, err)
 	}
 	var last int64
 	v, err := tx.Get(c.nextID)
@@ -154,6 +159,7 @@ func (c *Catalog) CreateTable(tx layers.Txn, desc *TableDesc) error {
 	for i := range desc.Indexes {
 		desc.NextIndexID++
 		desc.Indexes[i].ID = desc.NextIndexID
+		tx.Set(c.indexKey(desc.Indexes[i].Name), []byte(desc.Name))
 	}
 	if err := c.put(tx, desc); err != nil {
 		return err
@@ -183,6 +189,9 @@ func (c *Catalog) DropTable(tx layers.Txn, name string) error {
 		return err
 	}
 	tx.Delete(c.tables.Pack(tuple.Tuple{name}))
+	for _, ix := range desc.Indexes {
+		tx.Delete(c.indexKey(ix.Name))
+	}
 	begin, end := c.data.Sub(desc.ID).Range()
 	tx.DeleteRange(begin, end)
 	return nil
@@ -193,4 +202,185 @@ func (c *Catalog) DropTable(tx layers.Txn, name string) error {
 func (c *Catalog) Truncate(tx layers.Txn, desc *TableDesc) {
 	begin, end := c.data.Sub(desc.ID).Range()
 	tx.DeleteRange(begin, end)
+}
+
+// ErrIndexNotFound is wrapped by errors about an index that does not
+// exist.
+var ErrIndexNotFound = errors.New("index not found")
+
+// ErrRelationExists is wrapped by the error CreateIndex and CreateView
+// return when the name is taken by a table, a view or an index (they
+// share one namespace, as in PostgreSQL).
+var ErrRelationExists = errors.New("relation already exists")
+
+// ViewDesc describes a view: its name, the SQL text of its query and its
+// column names. It is stored as JSON in the catalog.
+type ViewDesc struct {
+	Name    string   `json:"name"`
+	SQL     string   `json:"sql"`
+	Columns []string `json:"columns"`
+	// Depends names the tables and views the query reads, which cannot
+	// be dropped while the view exists.
+	Depends []string `json:"depends,omitempty"`
+}
+
+// Views returns every view's descriptor, ordered by name.
+func (c *Catalog) Views(r layers.Reader) ([]*ViewDesc, error) {
+	begin, end := c.views.Range()
+	it := r.Scan(begin, end, false)
+	defer it.Close()
+	var out []*ViewDesc
+	for it.Next() {
+		var d ViewDesc
+		if err := json.Unmarshal(it.Value(), &d); err != nil {
+			return nil, fmt.Errorf("decode catalog entry of a view: %w", err)
+		}
+		out = append(out, &d)
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("scan views: %w", err)
+	}
+	return out, nil
+}
+
+// viewKey and indexKey are the catalog keys of a view and of an index
+// name (whose value is the table's name).
+func (c *Catalog) viewKey(name string) []byte  { return c.views.Pack(tuple.Tuple{name}) }
+func (c *Catalog) indexKey(name string) []byte { return c.indexNames.Pack(tuple.Tuple{name}) }
+
+// RelationExists reports whether a table, view or index has the name.
+func (c *Catalog) RelationExists(r layers.Reader, name string) (bool, error) {
+	return c.relationExists(r, name)
+}
+
+// relationExists reports whether a table, view or index has the name.
+func (c *Catalog) relationExists(r layers.Reader, name string) (bool, error) {
+	for _, k := range [][]byte{c.tables.Pack(tuple.Tuple{name}), c.viewKey(name), c.indexKey(name)} {
+		_, err := r.Get(k)
+		switch {
+		case err == nil:
+			return true, nil
+		case !errors.Is(err, layers.ErrNotFound):
+			return false, fmt.Errorf("read catalog entry of %q: %w", name, err)
+		}
+	}
+	return false, nil
+}
+
+// View returns the descriptor of the named view, or an error wrapping
+// ErrTableNotFound.
+func (c *Catalog) View(r layers.Reader, name string) (*ViewDesc, error) {
+	v, err := r.Get(c.viewKey(name))
+	if errors.Is(err, layers.ErrNotFound) {
+		return nil, fmt.Errorf("view %q: %w", name, ErrTableNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read catalog entry of view %q: %w", name, err)
+	}
+	var d ViewDesc
+	if err := json.Unmarshal(v, &d); err != nil {
+		return nil, fmt.Errorf("decode catalog entry of view %q: %w", name, err)
+	}
+	return &d, nil
+}
+
+// CreateView stores a view. With replace, an existing view of the name is
+// replaced; otherwise (or when a table or index has the name) it returns
+// an error wrapping ErrRelationExists.
+func (c *Catalog) CreateView(tx layers.Txn, desc *ViewDesc, replace bool) error {
+	if replace {
+		if _, err := c.View(tx, desc.Name); err == nil {
+			return c.putView(tx, desc)
+		}
+	}
+	exists, err := c.relationExists(tx, desc.Name)
+	if err != nil {
+		return err
+	}
+	if exists {
+		return fmt.Errorf("view %q: %w", desc.Name, ErrRelationExists)
+	}
+	return c.putView(tx, desc)
+}
+
+// putView writes a view's descriptor under its name.
+func (c *Catalog) putView(tx layers.Txn, desc *ViewDesc) error {
+	b, err := json.Marshal(desc)
+	if err != nil {
+		return fmt.Errorf("encode catalog entry of view %q: %w", desc.Name, err)
+	}
+	tx.Set(c.viewKey(desc.Name), b)
+	return nil
+}
+
+// DropView removes a view, or returns an error wrapping ErrTableNotFound.
+func (c *Catalog) DropView(tx layers.Txn, name string) error {
+	if _, err := c.View(tx, name); err != nil {
+		return err
+	}
+	tx.Delete(c.viewKey(name))
+	return nil
+}
+
+// IndexTable returns the name of the table that has the named index, or
+// an error wrapping ErrIndexNotFound.
+func (c *Catalog) IndexTable(r layers.Reader, name string) (string, error) {
+	v, err := r.Get(c.indexKey(name))
+	if errors.Is(err, layers.ErrNotFound) {
+		return "", fmt.Errorf("index %q: %w", name, ErrIndexNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read catalog entry of index %q: %w", name, err)
+	}
+	return string(v), nil
+}
+
+// CreateIndex adds index ix (its ID is assigned) to the table desc
+// describes, stores the descriptor and fills the index from the table's
+// rows. The name must be free (ErrRelationExists otherwise); a unique
+// index over duplicate values fails with a *ConstraintError.
+func (c *Catalog) CreateIndex(tx layers.Txn, desc *TableDesc, ix IndexDesc, keyOf KeyFunc) error {
+	exists, err := c.relationExists(tx, ix.Name)
+	if err != nil {
+		return err
+	}
+	if exists {
+		return fmt.Errorf("index %q: %w", ix.Name, ErrRelationExists)
+	}
+	desc.NextIndexID++
+	ix.ID = desc.NextIndexID
+	desc.Indexes = append(desc.Indexes, ix)
+	if err := c.put(tx, desc); err != nil {
+		return err
+	}
+	tx.Set(c.indexKey(ix.Name), []byte(desc.Name))
+	t, err := c.Open(desc, keyOf)
+	if err != nil {
+		return err
+	}
+	return t.backfill(tx, len(desc.Indexes)-1)
+}
+
+// DropIndex removes the named index from its table, returning the
+// table's updated descriptor, or an error wrapping ErrIndexNotFound.
+func (c *Catalog) DropIndex(tx layers.Txn, name string) (*TableDesc, error) {
+	tname, err := c.IndexTable(tx, name)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := c.Table(tx, tname)
+	if err != nil {
+		return nil, err
+	}
+	for i, ix := range desc.Indexes {
+		if ix.Name != name {
+			continue
+		}
+		begin, end := c.data.Sub(desc.ID, "i", ix.ID).Range()
+		tx.DeleteRange(begin, end)
+		desc.Indexes = append(desc.Indexes[:i], desc.Indexes[i+1:]...)
+		tx.Delete(c.indexKey(name))
+		return desc, c.put(tx, desc)
+	}
+	return nil, fmt.Errorf("index %q of table %q: %w", name, tname, ErrIndexNotFound)
 }

@@ -299,3 +299,86 @@ func (it *RowIterator) Close() error {
 	}
 	return err
 }
+
+// backfill writes the entries of index i for every row of the table.
+func (t *Table) backfill(tx layers.Txn, i int) error {
+	it := t.Scan(tx, nil, nil, false)
+	defer it.Close()
+	ix := t.indexes[i]
+	for it.it != nil && it.it.Next() {
+		pk, err := t.rows.Unpack(it.it.Key())
+		if err != nil {
+			return fmt.Errorf("table %q: corrupt row key: %w", t.desc.Name, err)
+		}
+		if err := ix.Update(tx, pk, nil, it.it.Value()); err != nil {
+			if errors.Is(err, index.ErrUniqueViolation) {
+				d := t.desc.Indexes[i]
+				return &ConstraintError{Table: t.desc.Name, Constraint: d.Name, Columns: d.Columns}
+			}
+			return fmt.Errorf("table %q: fill index: %w", t.desc.Name, err)
+		}
+	}
+	return it.Close()
+}
+
+// Indexes returns the number of secondary indexes.
+func (t *Table) Indexes() int { return len(t.indexes) }
+
+// IndexScan returns an iterator over the rows whose values of index i lie
+// between lo and hi, in index order (descending when reverse is true),
+// reading each row by its primary key. The caller must Close it.
+func (t *Table) IndexScan(r layers.Reader, i int, lo, hi *index.Bound, reverse bool) *IndexRowIterator {
+	if i < 0 || i >= len(t.indexes) {
+		return &IndexRowIterator{t: t, err: fmt.Errorf("table %q has no index %d", t.desc.Name, i)}
+	}
+	return &IndexRowIterator{t: t, r: r, it: t.indexes[i].ScanRange(r, lo, hi, reverse)}
+}
+
+// IndexRowIterator walks rows in the order of an index.
+type IndexRowIterator struct {
+	t   *Table
+	r   layers.Reader
+	it  *index.Iterator
+	pk  tuple.Tuple
+	row tuple.Tuple
+	err error
+}
+
+// Next advances to the next row; it returns false at the end or on error.
+func (it *IndexRowIterator) Next() bool {
+	if it.err != nil || it.it == nil {
+		return false
+	}
+	for it.it.Next() {
+		e := it.it.Entry()
+		row, found, err := it.t.Get(it.r, e.PK)
+		if err != nil {
+			it.err = err
+			return false
+		}
+		if !found {
+			continue // cannot happen in one snapshot; skip defensively
+		}
+		it.pk, it.row = e.PK, row
+		return true
+	}
+	return false
+}
+
+// PK returns the current row's primary key.
+func (it *IndexRowIterator) PK() tuple.Tuple { return it.pk }
+
+// Row returns the current row.
+func (it *IndexRowIterator) Row() tuple.Tuple { return it.row }
+
+// Close releases the iterator and returns the first error met.
+func (it *IndexRowIterator) Close() error {
+	err := it.err
+	if it.it != nil {
+		if cerr := it.it.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("table %q: index scan: %w", it.t.desc.Name, cerr)
+		}
+		it.it = nil
+	}
+	return err
+}

@@ -57,6 +57,10 @@ const (
 	InvalidTransactionState      = "25000"
 	InvalidSQLStatementName      = "26000"
 	ObjectNotInPrerequisiteState = "55000"
+	DuplicateAlias               = "42712"
+	InvalidObjectDefinition      = "42P17"
+	CardinalityViolation         = "21000"
+	DuplicateObject              = "42710"
 )
 
 // Error is an SQL error or notice. Position, when not zero, is the 1-based

@@ -1,0 +1,95 @@
+-- CREATE/DROP INDEX (maintained by DML in the same transaction and used for lookups) and CREATE/DROP VIEW (checked against PostgreSQL 15).
+
+CREATE TABLE a (id int PRIMARY KEY, x int, s text)
+
+CREATE TABLE b (id int PRIMARY KEY, aid int, y numeric)
+
+INSERT INTO a VALUES (1, 10, 'one'), (2, 20, 'two'), (3, NULL, 'three'), (4, 10, NULL)
+
+INSERT INTO b VALUES (1, 1, 1.5), (2, 1, 2.5), (3, 2, NULL), (4, 9, 4)
+
+CREATE VIEW v AS SELECT id, x + 1 AS x1 FROM a WHERE x IS NOT NULL
+
+SELECT * FROM v ORDER BY id
+
+SELECT v.x1, b.y FROM v JOIN b ON v.id = b.aid ORDER BY 1, 2
+
+CREATE VIEW v2 (p, q) AS SELECT id, s FROM a
+
+SELECT * FROM v2 WHERE p < 3 ORDER BY p
+
+CREATE VIEW v AS SELECT 1
+
+DROP VIEW v2
+
+SELECT * FROM v2
+
+CREATE VIEW v3 AS SELECT a.id, b.id FROM a JOIN b ON a.id = b.id
+
+CREATE VIEW v3 AS SELECT a.id, b.id AS bid FROM a JOIN b ON a.id = b.id
+
+SELECT * FROM v3 ORDER BY id
+
+SELECT v3.* FROM v3 JOIN a USING (id) ORDER BY 1
+
+INSERT INTO v3 VALUES (1, 2)
+
+CREATE INDEX a_x ON a (x)
+
+CREATE UNIQUE INDEX a_s ON a (s)
+
+CREATE INDEX a_x ON a (s)
+
+CREATE INDEX IF NOT EXISTS a_x ON a (s)
+
+INSERT INTO a VALUES (5, 30, 'one')
+
+INSERT INTO a VALUES (5, 30, NULL)
+
+SELECT id FROM a WHERE x = 10 ORDER BY id
+
+SELECT id FROM a WHERE x BETWEEN 10 AND 25 ORDER BY id
+
+SELECT id FROM a WHERE x < 15 ORDER BY id
+
+SELECT id FROM a WHERE x IN (20, 30, NULL) ORDER BY id
+
+BEGIN; UPDATE a SET x = 25 WHERE id = 2; SELECT id FROM a WHERE x = 20; SELECT id FROM a WHERE x = 25; DELETE FROM a WHERE x = 10; SELECT id, x FROM a WHERE x >= 0 ORDER BY id; COMMIT
+
+SELECT id, x FROM a ORDER BY id
+
+CREATE INDEX ON a (x, s)
+
+CREATE INDEX ON a (x, s)
+
+SELECT id FROM a WHERE x = 30 AND s IS NULL
+
+CREATE TABLE d (k int)
+
+INSERT INTO d VALUES (1), (1), (NULL), (NULL)
+
+CREATE UNIQUE INDEX d_k ON d (k)
+
+DROP INDEX a_x
+
+DROP INDEX a_x
+
+DROP INDEX IF EXISTS a_x
+
+DROP TABLE v
+
+DROP VIEW a
+
+DROP INDEX a
+
+DROP INDEX v
+
+DROP VIEW nosuch
+
+DROP VIEW IF EXISTS nosuch
+
+DROP VIEW v, v3
+
+SELECT * FROM v
+
+DROP TABLE a, b, d

@@ -1,0 +1,63 @@
+-- VALUES lists as queries, WITH and WITH RECURSIVE (checked against PostgreSQL 15).
+
+CREATE TABLE a (id int PRIMARY KEY, x int, s text)
+
+INSERT INTO a VALUES (1, 10, 'one'), (2, 20, 'two'), (3, NULL, 'three'), (4, 10, NULL)
+
+VALUES (1, 'a'), (2, 'b')
+
+VALUES (1), (2.5), (NULL) ORDER BY 1 DESC
+
+VALUES (1, 2), (3)
+
+SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(n, l) ORDER BY n DESC
+
+SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v ORDER BY 1
+
+SELECT id FROM a WHERE x IN (VALUES (10), (30)) ORDER BY 1
+
+SELECT a.s, v.w FROM a JOIN (VALUES (1, 'w1'), (3, 'w3')) v(k, w) ON a.id = v.k ORDER BY 1
+
+WITH t AS (SELECT id, x FROM a WHERE x IS NOT NULL) SELECT * FROM t ORDER BY id
+
+WITH t(p, q) AS (SELECT id, x FROM a), u AS (SELECT p FROM t WHERE q > 10) SELECT * FROM u
+
+WITH t AS (SELECT 1 AS z) SELECT * FROM t t1, t t2
+
+WITH t AS (SELECT 1 AS z), t AS (SELECT 2) SELECT * FROM t
+
+WITH t AS (SELECT * FROM t) SELECT 1
+
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r
+
+SELECT (WITH q AS (SELECT max(id) AS m FROM a) SELECT m FROM q)
+
+WITH t AS (SELECT id FROM a) SELECT id FROM t UNION SELECT 9 ORDER BY 1
+
+INSERT INTO a SELECT * FROM (VALUES (5, 50, 'five')) v
+
+INSERT INTO a VALUES (6, 60, 'six') , (7, 70, 'seven')
+
+INSERT INTO a SELECT id + 10, x, s FROM a WHERE id > 5 UNION SELECT 20, 1, 'u'
+
+SELECT id, x, s FROM a ORDER BY id
+
+VALUES (1) UNION VALUES (2) ORDER BY 1
+
+SELECT column1 FROM (VALUES (1)) v
+
+VALUES (1) LIMIT 0
+
+WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM r) SELECT * FROM r ORDER BY n
+
+WITH RECURSIVE f(i, v) AS (SELECT 1, 1::bigint UNION ALL SELECT i + 1, v * (i + 1) FROM f WHERE i < 10) SELECT * FROM f ORDER BY i DESC LIMIT 3
+
+WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t
+
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < (SELECT count(*) FROM r)) SELECT * FROM r
+
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1.5 FROM r WHERE n < 3) SELECT * FROM r
+
+WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM a WHERE id = 1 UNION ALL SELECT a.id, tree.depth + 1 FROM a JOIN tree ON a.id = tree.id + 1) SELECT * FROM tree ORDER BY id
+
+DROP TABLE a
