@@ -22,11 +22,23 @@ func (c *conn) simpleQuery(sql string) {
 	results, err := c.sess.Exec(ctx, sql)
 	done()
 	for _, res := range results {
-		if res.Tag == "" && res.Columns == nil {
+		if res.Tag == "" && res.Columns == nil && res.Copy == nil {
 			c.be.Send(&pgproto3.EmptyQueryResponse{})
 			continue
 		}
 		c.sendNotices(res)
+		if res.Copy != nil {
+			if res.Copy.In {
+				c.copyIn(res.Copy)
+				continue
+			}
+			if err := c.copyOut(res); err != nil {
+				c.sendError(err)
+				c.ready()
+				return
+			}
+			continue
+		}
 		if res.Columns != nil {
 			c.be.Send(rowDescription(res.Columns, nil))
 			if err := c.sendRows(res.Columns, res.Rows, nil); err != nil {

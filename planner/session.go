@@ -94,6 +94,9 @@ type Result struct {
 	// Notices are NoticeResponses to send before CommandComplete (such as
 	// "relation already exists, skipping").
 	Notices []*Error
+	// Copy is set for COPY FROM STDIN and COPY TO STDOUT: the protocol
+	// moves the data (see CopyRequest).
+	Copy *CopyRequest
 }
 
 // Session is one connection's state: its open transaction and settings.
@@ -118,6 +121,9 @@ type Session struct {
 	// LOCAL values, dropped when the block ends.
 	savedSettings map[string]string
 	localSettings map[string]string
+	// copy is the COPY FROM STDIN in progress, between its statement and
+	// CopyDone or CopyFail.
+	copy *copyIn
 }
 
 // identity is who a session is connected as, for current_user and
@@ -167,9 +173,18 @@ func (s *Session) Exec(ctx context.Context, sql string) (results []*Result, err 
 	if len(stmts) == 0 {
 		return []*Result{{}}, nil
 	}
-	for _, st := range stmts {
+	for i, st := range stmts {
 		res, err := s.runStmt(ctx, st, nil, nil)
 		err = ctxErr(ctx, err)
+		if err == nil && res.Copy != nil && res.Copy.In {
+			if i < len(stmts)-1 {
+				s.copy = nil
+				err = sqlerr.Unsupported("COPY FROM STDIN must be the last statement of a query string")
+			} else {
+				// The data follows; CopyDone commits.
+				return append(results, res), nil
+			}
+		}
 		if err != nil {
 			s.fail()
 			return results, err
@@ -429,6 +444,15 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	}
 	if s.failed && !isTxnEnd(st) {
 		return nil, sqlerr.InFailedTransactionErr()
+	}
+	if spec, err := copyOf(st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		if paramTypes != nil {
+			return nil, sqlerr.Unsupported("COPY is supported in the simple query protocol only")
+		}
+		return s.execCopy(ctx, spec)
 	}
 	var r layers.Reader
 	if needsCatalog(st) {
