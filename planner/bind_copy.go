@@ -41,7 +41,21 @@ func copyOf(st *parsedStmt) (*copySpec, error) {
 // runs: a SELECT for COPY TO, and an INSERT per row for COPY FROM.
 func bindCopy(cs *pg_query.CopyStmt) (*copySpec, error) {
 	if cs.IsProgram || cs.Filename != "" {
-		return nil, sqlerr.New(sqlerr.InsufficientPrivilege, "COPY to or from a file or program is not allowed; use COPY ... FROM STDIN or TO STDOUT (psql's \\copy)")
+		// Aspen has no server files to offer: every role is refused as
+		// PostgreSQL refuses roles without the pg_*_server_* privileges.
+		e := sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to COPY to or from an external program")
+		e.Detail = `Only roles with privileges of the "pg_execute_server_program" role may COPY to or from an external program.`
+		switch {
+		case cs.IsProgram:
+		case cs.IsFrom:
+			e.Message = "permission denied to COPY from a file"
+			e.Detail = `Only roles with privileges of the "pg_read_server_files" role may COPY from a file.`
+		default:
+			e.Message = "permission denied to COPY to a file"
+			e.Detail = `Only roles with privileges of the "pg_write_server_files" role may COPY to a file.`
+		}
+		e.Hint = "Anyone can COPY to stdout or from stdin. psql's \\copy command also works for anyone."
+		return nil, e
 	}
 	if cs.WhereClause != nil {
 		return nil, sqlerr.Unsupported("COPY FROM ... WHERE is not supported yet")

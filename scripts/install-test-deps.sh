@@ -3,8 +3,9 @@
 #   - redis-server and redis-cli (side-by-side checks against real Redis);
 #   - the PostgreSQL server (internal/pgtest starts throwaway PostgreSQL 15
 #     servers from /usr/lib/postgresql/15/bin for side-by-side SQL tests),
-#     psql and pgbench (client checks), and python3's psycopg2 (a second,
-#     independent client).
+#     psql and pgbench (client checks), python3's psycopg2 and the JDBC
+#     driver (Debian packages), and node-postgres (npm, into
+#     pgwire/testdata/clients/node) for the client smoke tests.
 #
 # Idempotent: it installs only what is missing, with apt-get, and runs
 # `apt-get update` at most once, only when a plain install fails. When a tool
@@ -37,11 +38,12 @@ have_psycopg2() {
 	done
 	return 1
 }
+have_jdbc() { [ -f /usr/share/java/postgresql.jar ]; }
 have_redis_server() { command -v redis-server >/dev/null 2>&1; }
 have_redis_cli() { command -v redis-cli >/dev/null 2>&1; }
 
 # what -> check function and the Debian package that provides it
-checks=(redis-server redis-cli postgres psql pgbench psycopg2)
+checks=(redis-server redis-cli postgres psql pgbench psycopg2 jdbc)
 declare -A check_of=(
 	[redis-server]=have_redis_server
 	[redis-cli]=have_redis_cli
@@ -49,6 +51,7 @@ declare -A check_of=(
 	[psql]=have_psql
 	[pgbench]=have_pgbench
 	[psycopg2]=have_psycopg2
+	[jdbc]=have_jdbc
 )
 declare -A pkg_of=(
 	[redis-server]=redis-server
@@ -57,6 +60,7 @@ declare -A pkg_of=(
 	[psql]=postgresql-client
 	[pgbench]=postgresql
 	[psycopg2]=python3-psycopg2
+	[jdbc]=libpostgresql-jdbc-java
 )
 
 # note_postgres_version warns when no PostgreSQL 15 server is there: the
@@ -66,6 +70,18 @@ note_postgres_version() {
 		echo "install-test-deps: note: no PostgreSQL 15 server (found $(echo /usr/lib/postgresql/*/bin/postgres)); internal/pgtest skips unless PGTEST_BINDIR names a bin directory" >&2
 	fi
 }
+
+# node-postgres for pgwire's client smoke test, from the npm registry with
+# the machine's Node.js (the Debian package conflicts with newer Node.js
+# builds). Skipped quietly without node and npm: that test skips too.
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/pgwire/testdata/clients/node"
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ ! -d "$node_dir/node_modules/pg" ]; then
+	echo "install-test-deps: npm install (node-postgres) in $node_dir"
+	if ! (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+		echo "install-test-deps: WARNING: npm install failed; the node-postgres smoke test will skip" >&2
+		[ "${ASPEN_REQUIRE_TEST_DEPS:-0}" = 1 ] && exit 1
+	fi
+fi
 
 missing_pkgs=()
 for what in "${checks[@]}"; do

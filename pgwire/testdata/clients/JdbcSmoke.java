@@ -1,0 +1,78 @@
+// JDBC smoke test for Aspen's PostgreSQL listener. Run by pgwire's
+// TestClientDrivers (java -cp postgresql.jar JdbcSmoke.java URL): prints one
+// line per check and exits non-zero on the first failure.
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+public class JdbcSmoke {
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (Connection c = DriverManager.getConnection(args[0])) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET extra_float_digits = 3");
+                st.execute("CREATE TABLE jdbc_items (id int PRIMARY KEY, name varchar(20), price numeric(8,2), w double precision)");
+            }
+            // Enough executions for the driver to switch to a server-side
+            // prepared statement (prepareThreshold is 5).
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jdbc_items VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < 20; i++) {
+                    ps.setInt(1, i);
+                    if (i % 5 == 0) {
+                        ps.setNull(2, java.sql.Types.VARCHAR);
+                    } else {
+                        ps.setString(2, "j" + i);
+                    }
+                    ps.setBigDecimal(3, new BigDecimal(i + ".50"));
+                    ps.setDouble(4, i / 8.0);
+                    check(ps.executeUpdate() == 1, "insert count");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, price, w FROM jdbc_items WHERE id = ?")) {
+                for (int i = 1; i < 10; i++) {
+                    ps.setInt(1, i);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        check(rs.next(), "row " + i);
+                        check(i % 5 == 0 ? rs.getString(1) == null : rs.getString(1).equals("j" + i), "name " + i);
+                        check(rs.getBigDecimal(2).compareTo(new BigDecimal(i + ".50")) == 0, "price " + i);
+                        check(rs.getDouble(3) == i / 8.0, "w " + i);
+                    }
+                }
+            }
+            System.out.println("prepared statements ok");
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO jdbc_items (id) VALUES (500)");
+                try {
+                    st.executeQuery("SELECT 1/0");
+                    check(false, "division by zero accepted");
+                } catch (SQLException e) {
+                    check("22012".equals(e.getSQLState()), "SQLSTATE " + e.getSQLState());
+                }
+                c.rollback();
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM jdbc_items WHERE id = 500")) {
+                    check(rs.next() && rs.getLong(1) == 0, "rollback");
+                }
+                c.commit();
+            }
+            System.out.println("transactions ok");
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO jdbc_items (id) VALUES (1)");
+                check(false, "duplicate accepted");
+            } catch (SQLException e) {
+                check("23505".equals(e.getSQLState()), "SQLSTATE " + e.getSQLState());
+            }
+            System.out.println("errors ok");
+        }
+    }
+}
