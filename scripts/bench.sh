@@ -16,6 +16,12 @@
 #                       short calibration run so each run lasts about half of
 #                       BENCH_DURATION
 #   BENCH_SLICE=1s      reporting slice of the delete-heavy workloads
+#   BENCH_SQL_ROWS=1000000  rows of aspen-sqlbench's fact table
+#   BENCH_PGBENCH_SCALE=10  pgbench -i scale
+#
+# The SQL section runs aspen-sqlbench (point lookups, range, GROUP BY, join,
+# ORDER BY LIMIT, inserts, COPY load) and pgbench (select-only and TPC-B,
+# 8 clients) against Aspen and against PostgreSQL started by this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +34,9 @@ RB_SECS=$(awk -v d="$DURATION" 'BEGIN {
 	s = s / 2; print (s < 1 ? 1 : s) }')
 WORK=$(mktemp -d -t aspen-bench.XXXXXX)
 PIDS=()
+PGCTL=
 cleanup() {
+	[ -n "$PGCTL" ] && $PGCTL stop -m immediate >/dev/null 2>&1 || true
 	for p in "${PIDS[@]:-}"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null || true
 	done
@@ -42,6 +50,7 @@ echo "== build"
 go build -o bin/aspen-server ./cmd/aspen-server
 go build -o bin/aspen-bench ./cmd/aspen-bench
 go build -o bin/aspen-fsyncbench ./cmd/aspen-fsyncbench
+go build -o bin/aspen-sqlbench ./cmd/aspen-sqlbench
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
 
 # The disk's durable-write rate: the ceiling a log without group commit has.
@@ -292,6 +301,84 @@ if [ -s "$WORK/tomb.txt" ]; then
 				for (s = 1; s <= ns; s++) printf "%-10s %-28s %-28s\n", t[s], lat["redis "s], lat["aspen-1 "s]
 			}
 		}' "$WORK/tomb.txt"
+fi
+
+# start_postgres PORT: a reference PostgreSQL in $WORK/pg with a database
+# and superuser "aspen" (run as user postgres when this script is root).
+start_postgres() {
+	local port=$1 bin
+	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	[ -x "$bin/initdb" ] || return 1
+	local -a as=()
+	mkdir -p "$WORK/pg"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres "$WORK" "$WORK/pg"
+		as=(runuser -u postgres --)
+	fi
+	"${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U aspen -A trust -E UTF8 --locale=C >"$WORK/pg/initdb.log" 2>&1 || return 1
+	PGCTL="${as[*]} $bin/pg_ctl -D $WORK/pg/data"
+	$PGCTL -o "-p $port -k $WORK/pg -c listen_addresses=127.0.0.1" -l "$WORK/pg/log" -w start >/dev/null || return 1
+	psql -h 127.0.0.1 -p "$port" -U aspen -d postgres -qc "CREATE DATABASE aspen" >/dev/null
+}
+
+# sqlbench LABEL PORT: aspen-sqlbench's workloads.
+sqlbench() {
+	bin/aspen-sqlbench -label "$1" -url "postgres://aspen@127.0.0.1:$2/aspen?sslmode=disable" \
+		-rows "${BENCH_SQL_ROWS:-1000000}" -duration "$DURATION" | tee -a "$WORK/sql.txt"
+}
+
+# pgb LABEL PORT: pgbench -i, then select-only and TPC-B with 8 clients.
+pgb() {
+	local label=$1 port=$2 mode out tps
+	local -a conn=(-h 127.0.0.1 -p "$port" -U aspen)
+	if ! out=$(pgbench "${conn[@]}" -i -q -s "${BENCH_PGBENCH_SCALE:-10}" aspen 2>&1); then
+		printf "%s\tpgbench-init\tn/a (%s)\n" "$label" "$(grep -m1 -iE 'error|fatal' <<<"$out" | cut -c1-100)" | tee -a "$WORK/pgbench.txt"
+		return 0
+	fi
+	for mode in select-only tpc-b; do
+		local -a extra=()
+		[ "$mode" = select-only ] && extra=(-S -M prepared)
+		out=$(pgbench "${conn[@]}" "${extra[@]}" -c 8 -j 2 -T "${DURATION%s}" aspen 2>&1) || true
+		tps=$(awk '/^tps = /{print $3; exit}' <<<"$out")
+		printf "%s\t%s\t%s\n" "$label" "$mode" "${tps:-n/a ($(grep -m1 -iE 'error|fatal' <<<"$out" | cut -c1-100))}" | tee -a "$WORK/pgbench.txt"
+	done
+}
+
+echo
+echo "== SQL: PostgreSQL (reference, started here) and Aspen, one node"
+if command -v psql >/dev/null && start_postgres 25499; then
+	sqlbench postgres 25499
+	command -v pgbench >/dev/null && pgb postgres 25499
+	$PGCTL stop -m fast >/dev/null 2>&1 || true
+	PGCTL=
+	start_node s1 50
+	sqlbench aspen 25482
+	command -v pgbench >/dev/null && pgb aspen 25482
+	echo
+	echo "== SQL summary (ops/s; ratio = Aspen / PostgreSQL)"
+	awk '{
+		w = $2; v = ""
+		for (i = 3; i <= NF; i++) { if ($i ~ /^(ops|rows)\/s=/) { split($i, kv, "="); v = kv[2] } }
+		if ($0 ~ /n\/a/) v = "n/a"
+		if (v == "") next
+		key[w] = 1; val[$1 " " w] = v
+	} END {
+		printf "%-14s %12s %12s %8s\n", "workload", "postgres", "aspen", "ratio"
+		for (w in key) {
+			p = val["postgres " w]; a = val["aspen " w]
+			r = (p + 0 > 0 && a ~ /^[0-9.]+$/) ? sprintf("%.2fx", a / p) : "-"
+			printf "%-14s %12s %12s %8s\n", w, p, a, r
+		}
+	}' "$WORK/sql.txt" | sort
+	if [ -f "$WORK/pgbench.txt" ]; then
+		echo "== pgbench summary (tps; ratio = Aspen / PostgreSQL)"
+		awk -F'\t' '{ v[$1 " " $2] = $3; k[$2] = 1 } END {
+			for (m in k) { p = v["postgres " m]; a = v["aspen " m]
+				r = (p + 0 > 0 && a ~ /^[0-9.]+$/) ? sprintf("%.2fx", a / p) : "-"
+				printf "%-14s %12s %12s %8s\n", m, p, a, r } }' "$WORK/pgbench.txt"
+	fi
+else
+	echo "PostgreSQL not available (scripts/install-test-deps.sh installs it): SQL section skipped"
 fi
 
 echo
