@@ -5,7 +5,9 @@
 #     servers from /usr/lib/postgresql/15/bin for side-by-side SQL tests),
 #     psql and pgbench (client checks), python3's psycopg2 and the JDBC
 #     driver (Debian packages), and node-postgres (npm, into
-#     pgwire/testdata/clients/node) for the client smoke tests.
+#     pgwire/testdata/clients/node) for the client smoke tests;
+#   - redis-py (python3-redis) and ioredis (npm, into
+#     resp/testdata/clients/node) for the Redis client smoke tests.
 #
 # Idempotent: it installs only what is missing, with apt-get, and runs
 # `apt-get update` at most once, only when a plain install fails. When a tool
@@ -39,11 +41,12 @@ have_psycopg2() {
 	return 1
 }
 have_jdbc() { [ -f /usr/share/java/postgresql.jar ]; }
+have_redispy() { /usr/bin/python3 -c 'import redis' >/dev/null 2>&1; }
 have_redis_server() { command -v redis-server >/dev/null 2>&1; }
 have_redis_cli() { command -v redis-cli >/dev/null 2>&1; }
 
 # what -> check function and the Debian package that provides it
-checks=(redis-server redis-cli postgres psql pgbench psycopg2 jdbc)
+checks=(redis-server redis-cli postgres psql pgbench psycopg2 jdbc redis-py)
 declare -A check_of=(
 	[redis-server]=have_redis_server
 	[redis-cli]=have_redis_cli
@@ -52,6 +55,7 @@ declare -A check_of=(
 	[pgbench]=have_pgbench
 	[psycopg2]=have_psycopg2
 	[jdbc]=have_jdbc
+	[redis-py]=have_redispy
 )
 declare -A pkg_of=(
 	[redis-server]=redis-server
@@ -61,6 +65,7 @@ declare -A pkg_of=(
 	[pgbench]=postgresql
 	[psycopg2]=python3-psycopg2
 	[jdbc]=libpostgresql-jdbc-java
+	[redis-py]=python3-redis
 )
 
 # note_postgres_version warns when no PostgreSQL 15 server is there: the
@@ -71,17 +76,20 @@ note_postgres_version() {
 	fi
 }
 
-# node-postgres for pgwire's client smoke test, from the npm registry with
-# the machine's Node.js (the Debian package conflicts with newer Node.js
-# builds). Skipped quietly without node and npm: that test skips too.
-node_dir="$(cd "$(dirname "$0")/.." && pwd)/pgwire/testdata/clients/node"
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ ! -d "$node_dir/node_modules/pg" ]; then
-	echo "install-test-deps: npm install (node-postgres) in $node_dir"
+# The npm client libraries of the smoke tests (node-postgres for pgwire,
+# ioredis for resp), from the npm registry with the machine's Node.js (the
+# Debian packages conflict with newer Node.js builds). Skipped quietly
+# without node and npm: those tests skip too.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for node_dir in "$root/pgwire/testdata/clients/node" "$root/resp/testdata/clients/node"; do
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || break
+	[ -d "$node_dir/node_modules" ] && continue
+	echo "install-test-deps: npm ci in $node_dir"
 	if ! (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error); then
-		echo "install-test-deps: WARNING: npm install failed; the node-postgres smoke test will skip" >&2
+		echo "install-test-deps: WARNING: npm ci failed in $node_dir; its smoke test will skip" >&2
 		[ "${ASPEN_REQUIRE_TEST_DEPS:-0}" = 1 ] && exit 1
 	fi
-fi
+done
 
 missing_pkgs=()
 for what in "${checks[@]}"; do
