@@ -400,7 +400,7 @@ func objectEncoding(r *strkv.Reader, db int, key []byte, m strkv.Meta) (string, 
 	return "unknown", nil
 }
 
-// parseScanCursor reads an HSCAN or SSCAN cursor as Redis does (C's strtoul, base 10): an
+// parseScanCursor reads a SCAN, HSCAN, SSCAN or ZSCAN cursor as Redis does (C's strtoul, base 10): an
 // optional sign (a negative cursor wraps around), digits, nothing after
 // them but a NUL; the empty string is 0; leading space and values past
 // 2^64-1 are refused.
@@ -567,12 +567,9 @@ func (s *Server) cursorFor(name []byte) uint64 {
 
 // cmdScan serves SCAN cursor [MATCH pattern] [COUNT n] [TYPE type].
 func cmdScan(c *client, args [][]byte) action {
-	var cur uint64
-	if len(args[1]) > 0 {
-		var err error
-		if cur, err = strconv.ParseUint(string(args[1]), 10, 64); err != nil {
-			return errAction(msgBadCursor)
-		}
+	cur, ok := parseScanCursor(args[1])
+	if !ok {
+		return errAction(msgBadCursor)
 	}
 	from, ok := c.s.resumeAt(cur)
 	if !ok {

@@ -436,12 +436,9 @@ func writeRandMembers(w *writer, s zsetkv.Set, count int64, withScores bool) err
 // walked in member order from where the cursor says (see the SCAN cursors
 // in keys.go), so members whose scores change meanwhile are not missed.
 func cmdZScan(c *client, args [][]byte) action {
-	var cur uint64
-	if len(args[2]) > 0 {
-		var err error
-		if cur, err = strconv.ParseUint(string(args[2]), 10, 64); err != nil {
-			return errAction(msgBadCursor)
-		}
+	cur, ok := parseScanCursor(args[2])
+	if !ok {
+		return errAction(msgBadCursor)
 	}
 	from, okCursor := c.s.resumeAt(cur)
 	if cur == 0 {
