@@ -38,6 +38,9 @@ type conn struct {
 	// skipToSync is set after an error in an extended-protocol batch:
 	// messages are discarded until Sync, as the protocol requires.
 	skipToSync bool
+	// idleInTx records whether the last wait for the client was inside a
+	// transaction (which timeout applied).
+	idleInTx bool
 
 	mu      sync.Mutex
 	running context.CancelFunc // the running statement's, nil when idle
@@ -284,6 +287,8 @@ func (c *conn) loop() error {
 			switch {
 			case errors.As(err, &tooBig):
 				c.fatal(sqlerr.New(sqlerr.ProtocolViolation, "invalid message length %d (the limit is %d bytes)", tooBig.ActualBodyLen, tooBig.MaxExpectedBodyLen))
+			case isTimeout(err) && c.srv.ctx.Err() == nil && c.idleInTx:
+				c.fatal(sqlerr.New("25P03", "terminating connection due to idle-in-transaction timeout"))
 			case isTimeout(err) && c.srv.ctx.Err() == nil:
 				c.fatal(sqlerr.New("57P05", "terminating connection due to idle-session timeout"))
 			case c.srv.ctx.Err() != nil:
@@ -301,16 +306,22 @@ func (c *conn) loop() error {
 	}
 }
 
-// armIdleTimeout sets a read deadline when the session is idle outside a
-// transaction and an idle session timeout applies.
+// armIdleTimeout sets a read deadline while the session waits for the
+// client: idle_session_timeout (or Config.IdleSessionTimeout) outside a
+// transaction, idle_in_transaction_session_timeout inside one. It records
+// which applies, for the error sent when it fires.
 func (c *conn) armIdleTimeout() error {
-	d := c.srv.cfg.IdleSessionTimeout
-	if v, ok := c.sess.Setting("idle_session_timeout"); ok {
-		if sd, ok := parseMillis(v); ok {
+	c.idleInTx = c.sess.TxStatus() != 'I'
+	name, d := "idle_session_timeout", c.srv.cfg.IdleSessionTimeout
+	if c.idleInTx {
+		name, d = "idle_in_transaction_session_timeout", 0
+	}
+	if v, ok := c.sess.Setting(name); ok {
+		if sd, ok := parseMillis(v); ok && (sd > 0 || c.idleInTx) {
 			d = sd
 		}
 	}
-	if d <= 0 || c.sess.TxStatus() != 'I' {
+	if d <= 0 {
 		return c.nc.SetReadDeadline(time.Time{})
 	}
 	return c.nc.SetReadDeadline(time.Now().Add(d))

@@ -560,6 +560,22 @@ func TestIdleSessionTimeout(t *testing.T) {
 	waitFor(t, func() bool { return ts.srv.ActiveConnections() == 0 })
 }
 
+func TestIdleInTransactionTimeout(t *testing.T) {
+	ts := startServer(t, Config{})
+	conn := ts.connect(t)
+	ctx := context.Background()
+	mustExec(t, conn, "SET idle_in_transaction_session_timeout = '200ms'")
+	// Outside a transaction it does not apply.
+	time.Sleep(400 * time.Millisecond)
+	mustExec(t, conn, "BEGIN")
+	time.Sleep(600 * time.Millisecond)
+	_, err := conn.Exec(ctx, "SELECT 1")
+	if got := sqlstate(err); got != "25P03" {
+		t.Fatalf("after idling in a transaction: %v (%s), want 25P03", err, got)
+	}
+	waitFor(t, func() bool { return ts.srv.ActiveConnections() == 0 })
+}
+
 func TestMaxMessageSize(t *testing.T) {
 	ts := startServer(t, Config{MaxMessageSize: 1024})
 	conn := ts.connect(t)
