@@ -20,6 +20,7 @@ import (
 //	POST /raft/commits    a batch of encoded entries (see forwardbatch.go)
 //	POST /raft/readindex  reply: the leader's confirmed commit index (decimal)
 //	POST /raft/join       body: NodeMeta JSON; adds the node as a voter
+//	POST /raft/hint/T     a best-effort hint on topic T (see hints.go)
 //
 // A node that is not the leader answers 421 (misdirected) so the caller
 // looks the leader up again.
@@ -37,6 +38,7 @@ func (s *Store) Handler() http.Handler {
 	mux.HandleFunc("POST "+pathCommits, s.handleCommits)
 	mux.HandleFunc("POST "+pathReadIndex, s.handleReadIndex)
 	mux.HandleFunc("POST "+pathJoin, s.handleJoin)
+	mux.HandleFunc("POST "+pathHint+"{topic}", s.handleHint)
 	return mux
 }
 

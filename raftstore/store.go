@@ -116,6 +116,7 @@ type Store struct {
 	readIdx   batcher
 	fwd       forwarder
 	client    *http.Client
+	hints     hintHandlers
 	metrics   *storeMetrics
 
 	closeOnce sync.Once

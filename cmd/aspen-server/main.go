@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/aspen-db/aspen/layers"
+	"github.com/aspen-db/aspen/layers/cache"
 	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/aspen-db/aspen/pgwire"
 	"github.com/aspen-db/aspen/planner"
@@ -217,7 +218,13 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	rs := resp.NewServer(strs, logger)
 	rs.SetRequirePass(c.respPass)
 	rs.SetMaxMemory(c.maxmemory, c.policy)
-	// Every node refreshes the bytes in use; the leader alone evicts.
+	// Every node refreshes the bytes in use; the leader alone evicts, and
+	// followers send it the accesses their clients make, for its LRU and
+	// LFU clocks.
+	store.HandleHint(cache.HintTouches, rs.Cache().ReceiveTouches)
+	rs.Cache().SetForwarder(func(ctx context.Context, payload []byte) error {
+		return store.SendHint(ctx, cache.HintTouches, payload)
+	}, store.IsLeader)
 	go rs.Cache().Run(expCtx, 100*time.Millisecond, store.IsLeader)
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)

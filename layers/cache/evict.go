@@ -123,6 +123,7 @@ type Cache struct {
 	evicted atomic.Int64 // keys evicted, as applied on this node
 	stuck   atomic.Bool  // over the limit with nothing the policy may evict
 	poke    chan struct{}
+	fwd     fwdPointer // set on nodes that forward accesses (forward.go)
 }
 
 // New returns a Cache over strs. A nil logger discards logs.
@@ -183,6 +184,7 @@ func (c *Cache) Evicted() int64 { return c.evicted.Load() }
 // Touch records an access to key in db, for the LRU and LFU policies.
 func (c *Cache) Touch(db int, key []byte) {
 	c.tracker.Touch(db, key, c.now())
+	c.forwardTouch(db, key)
 }
 
 // AllowWrite reports whether a command that may add data can run: not
@@ -235,8 +237,9 @@ func (c *Cache) Refresh(ctx context.Context) error {
 }
 
 // Run refreshes the bytes in use every interval and, while isLeader says
-// this node leads, evicts keys whenever they exceed maxmemory. It returns
-// when ctx ends.
+// this node leads, evicts keys whenever they exceed maxmemory; while it
+// follows, it sends the accesses its clients made to the leader (see
+// SetForwarder). It returns when ctx ends.
 func (c *Cache) Run(ctx context.Context, interval time.Duration, isLeader func() bool) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -254,6 +257,7 @@ func (c *Cache) Run(ctx context.Context, interval time.Duration, isLeader func()
 			continue
 		}
 		if !isLeader() {
+			c.flushTouches(ctx)
 			continue
 		}
 		for ctx.Err() == nil {
