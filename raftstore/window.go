@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sort"
 
 	"github.com/tidwall/btree"
 )
@@ -19,11 +20,21 @@ import (
 // is too old. The keys each entry wrote are persisted with the entry's own
 // batch (see windowRecordKey), so the window is rebuilt from the store, not
 // from memory that a restart would lose.
+//
+// Indexing the written keys is deferred until a check needs it: most
+// entries (Redis commands, blind writes) read nothing and are never
+// checked, so a workload of those alone never pays for the index, and
+// records that fall out of the window before any check are dropped
+// without ever being indexed. The records in fifo[:indexed] are in keys;
+// the rest are pending, and a check scans the pending records newer than
+// its read version directly when they are few. Decisions are the same
+// either way.
 type conflictWindow struct {
-	size   uint64
-	keys   btree.Map[string, uint64] // key -> index of the last entry that wrote it
-	ranges []indexedSpan             // range deletes, oldest first
-	fifo   []windowRecord            // records, oldest first
+	size    uint64
+	keys    btree.Map[string, uint64] // key -> index of the last indexed entry that wrote it
+	ranges  []indexedSpan             // range deletes, oldest first
+	fifo    []windowRecord            // records, oldest first
+	indexed int                       // fifo[:indexed] are in keys
 }
 
 type indexedSpan struct {
@@ -38,6 +49,10 @@ type windowRecord struct {
 	ranges []span
 }
 
+// linearScanLimit is how many pending records newer than its read version
+// a check scans one by one before it indexes the pending records instead.
+var linearScanLimit = 256
+
 func newConflictWindow(size uint64) *conflictWindow {
 	return &conflictWindow{size: size}
 }
@@ -51,7 +66,23 @@ func (w *conflictWindow) check(readVersion, idx uint64, reads []span) byte {
 	if idx > w.size && readVersion+1 < idx-w.size {
 		return outcomeTooOld
 	}
+	// The pending records a check must see are those after readVersion:
+	// a few for a short transaction, scanned directly; past
+	// linearScanLimit the pending records are indexed first.
+	pending := w.fifo[w.indexed:]
+	newer := pending[sort.Search(len(pending), func(i int) bool { return pending[i].index > readVersion }):]
+	if len(newer) > linearScanLimit {
+		w.index()
+		newer = nil
+	}
 	for _, r := range reads {
+		for _, rec := range newer {
+			for _, k := range rec.keys {
+				if r.contains(k) {
+					return outcomeConflict
+				}
+			}
+		}
 		conflict := false
 		w.keys.Ascend(string(r.start), func(k string, at uint64) bool {
 			if k >= string(r.end) {
@@ -78,9 +109,6 @@ func (w *conflictWindow) check(readVersion, idx uint64, reads []span) byte {
 // add records what the entry at rec.index wrote, and forgets entries that
 // fell out of the window.
 func (w *conflictWindow) add(rec windowRecord) {
-	for _, k := range rec.keys {
-		w.keys.Set(string(k), rec.index)
-	}
 	for _, r := range rec.ranges {
 		w.ranges = append(w.ranges, indexedSpan{r, rec.index})
 	}
@@ -95,10 +123,12 @@ func (w *conflictWindow) prune(idx uint64) {
 	floor := idx - w.size
 	n := 0
 	for n < len(w.fifo) && w.fifo[n].index < floor {
-		old := w.fifo[n]
-		for _, k := range old.keys {
-			if at, ok := w.keys.Get(string(k)); ok && at == old.index {
-				w.keys.Delete(string(k))
+		if n < w.indexed {
+			old := w.fifo[n]
+			for _, k := range old.keys {
+				if at, ok := w.keys.Get(string(k)); ok && at == old.index {
+					w.keys.Delete(string(k))
+				}
 			}
 		}
 		n++
@@ -106,6 +136,7 @@ func (w *conflictWindow) prune(idx uint64) {
 	if n > 0 {
 		clear(w.fifo[:n])
 		w.fifo = w.fifo[n:]
+		w.indexed = max(w.indexed-n, 0)
 	}
 	m := 0
 	for m < len(w.ranges) && w.ranges[m].index < floor {
@@ -116,11 +147,23 @@ func (w *conflictWindow) prune(idx uint64) {
 	}
 }
 
+// index adds the pending records' keys to the key index, oldest first, so
+// that each key maps to the last entry that wrote it.
+func (w *conflictWindow) index() {
+	for _, rec := range w.fifo[w.indexed:] {
+		for _, k := range rec.keys {
+			w.keys.Set(string(k), rec.index)
+		}
+	}
+	w.indexed = len(w.fifo)
+}
+
 // reset empties the window (before a rebuild after a snapshot restore).
 func (w *conflictWindow) reset() {
 	w.keys.Clear()
 	w.ranges = nil
 	w.fifo = nil
+	w.indexed = 0
 }
 
 // System keys. User keys never start with 0xff; the store owns that space.
