@@ -44,6 +44,19 @@ type conn struct {
 
 	mu      sync.Mutex
 	running context.CancelFunc // the running statement's, nil when idle
+
+	// wmu serialises writes to the client between the message loop and
+	// the delivery of notifications (notify.go). busy is set while the
+	// loop answers a message; idleState is the transaction status after
+	// the last answer. Both are guarded by wmu.
+	wmu       sync.Mutex
+	busy      bool
+	idleState byte
+	// listener and listening are the session's LISTEN channels; nil
+	// until the first LISTEN. listenDone ends the delivery goroutine.
+	listener   *listener
+	listening  map[string]bool
+	listenDone chan struct{}
 }
 
 // reportedParams are the settings PostgreSQL reports with ParameterStatus
@@ -65,7 +78,7 @@ var reportedParams = []struct{ name, display string }{
 }
 
 func (s *Server) serveConn(nc net.Conn) {
-	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}, reported: map[string]string{}}
+	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}, reported: map[string]string{}, listenDone: make(chan struct{}), idleState: 'I'}
 	defer nc.Close()
 	c.newBackend(nc)
 	// A client gets a bounded time to finish startup and authentication,
@@ -82,6 +95,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	defer s.active.Add(-1)
 	defer s.unregister(c)
 	defer c.sess.Close()
+	defer c.stopListening()
 	if err := c.loop(); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 		s.logger.Debug("session ended", "remote", nc.RemoteAddr(), "err", err)
 	}
@@ -164,6 +178,7 @@ func (c *conn) begin(params map[string]string) (bool, error) {
 	c.sess = s.cfg.Engine.NewSession()
 	c.sess.SetIdentity(c.user, c.db)
 	s.register(c)
+	c.sess.SetBackendPID(c.pid)
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	if err := c.applyStartupParams(params); err != nil {
 		c.fatal(sqlerr.As(err))
@@ -299,7 +314,16 @@ func (c *conn) loop() error {
 			return err
 		}
 		c.nc.SetReadDeadline(time.Time{})
+		c.wmu.Lock()
+		c.busy = true
 		done, err := c.handle(msg)
+		c.idleState = c.sess.TxStatus()
+		if err == nil && !done && c.idleState == 'I' && c.listener != nil {
+			c.sendNotifications()
+			err = c.be.Flush()
+		}
+		c.busy = false
+		c.wmu.Unlock()
 		if err != nil || done {
 			return err
 		}

@@ -136,6 +136,12 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		}
 		p.result, p.ran = res, true
 		c.sendNotices(res)
+		if res.Listen != nil {
+			if err := c.listen(res.Listen); err != nil {
+				c.failBatch(err)
+				return
+			}
+		}
 	}
 	res := p.result
 	if res.Tag == "" && res.Columns == nil {

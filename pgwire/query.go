@@ -27,6 +27,13 @@ func (c *conn) simpleQuery(sql string) {
 			continue
 		}
 		c.sendNotices(res)
+		if res.Listen != nil {
+			if err := c.listen(res.Listen); err != nil {
+				c.sendError(err)
+				c.ready()
+				return
+			}
+		}
 		if res.Copy != nil {
 			if res.Copy.In {
 				c.copyIn(res.Copy)

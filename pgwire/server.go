@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aspen-db/aspen/layers/pubsub"
 	"github.com/aspen-db/aspen/planner"
 )
 
@@ -50,6 +51,10 @@ type Config struct {
 	// TLS, when not nil, lets clients upgrade with SSLRequest; when nil
 	// the server answers 'N' and clients go on in plain text.
 	TLS *tls.Config
+	// PubSub is the node's pub/sub hub, for LISTEN: NOTIFY publishes
+	// through the replicated log, and the hub hands each node's sessions
+	// the notifications of their channels. Nil refuses LISTEN.
+	PubSub *pubsub.Hub
 	// IdleSessionTimeout closes a session idle outside a transaction for
 	// longer, as PostgreSQL's idle_session_timeout (SQLSTATE 57P05). Zero
 	// means never.

@@ -97,6 +97,9 @@ type Result struct {
 	// Copy is set for COPY FROM STDIN and COPY TO STDOUT: the protocol
 	// moves the data (see CopyRequest).
 	Copy *CopyRequest
+	// Listen is set for LISTEN and UNLISTEN: the protocol keeps the
+	// session's subscriptions.
+	Listen *ListenRequest
 }
 
 // Session is one connection's state: its open transaction and settings.
@@ -124,6 +127,10 @@ type Session struct {
 	// copy is the COPY FROM STDIN in progress, between its statement and
 	// CopyDone or CopyFail.
 	copy *copyIn
+	// notifies are the transaction's NOTIFYs, published with its commit;
+	// pid is the backend PID they carry.
+	notifies []notification
+	pid      uint32
 }
 
 // identity is who a session is connected as, for current_user and
@@ -380,6 +387,7 @@ func (s *Session) fail() {
 
 // endTx rolls back the store transaction, if any.
 func (s *Session) endTx() {
+	s.notifies = nil
 	if s.tx != nil {
 		s.tx.Rollback()
 		s.tx = nil
@@ -391,8 +399,12 @@ func (s *Session) commit(ctx context.Context) error {
 	tx := s.tx
 	s.tx = nil
 	if tx == nil {
+		s.notifies = nil
 		return nil
 	}
+	s.tx = tx
+	s.queueNotifies()
+	s.tx = nil
 	if _, err := tx.Commit(ctx); err != nil {
 		tx.Rollback()
 		return storeErr("commit", err)
@@ -444,6 +456,12 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	}
 	if s.failed && !isTxnEnd(st) {
 		return nil, sqlerr.InFailedTransactionErr()
+	}
+	if spec, err := notifyOf(st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.execNotify(ctx, spec)
 	}
 	if spec, err := copyOf(st); spec != nil || err != nil {
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/cache"
+	"github.com/aspen-db/aspen/layers/pubsub"
 	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/aspen-db/aspen/pgwire"
 	"github.com/aspen-db/aspen/planner"
@@ -152,7 +154,9 @@ func main() {
 // mutations gathers the deterministic operations of every layer; each node
 // registers the same set.
 func mutations() map[string]layers.MutationFunc {
-	return resp.Mutations()
+	all := resp.Mutations()
+	maps.Copy(all, pubsub.Mutations())
+	return all
 }
 
 func run(ctx context.Context, c config, logger *slog.Logger) error {
@@ -229,7 +233,13 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()
+	hub, err := pubsub.New(store)
+	if err != nil {
+		return fmt.Errorf("pub/sub hub: %w", err)
+	}
+	defer hub.Close()
 	pgs := pgwire.NewServer(pgwire.Config{
+		PubSub:             hub,
 		Engine:             planner.NewEngine(store),
 		Logger:             logger,
 		Password:           c.pgPass,

@@ -61,6 +61,28 @@ func TestSQLAcrossNodes(t *testing.T) {
 			t.Fatalf("read on %s = %v, %v", n.id, names, err)
 		}
 	}
+	// LISTEN on every node, NOTIFY through the follower: each listener
+	// gets it, with the notifier's PID.
+	listeners := map[string]*pgx.Conn{}
+	for _, n := range c.nodes {
+		l := n.mustPG(ctx, t)
+		if _, err := l.Exec(ctx, "LISTEN events"); err != nil {
+			t.Fatalf("LISTEN on %s: %v", n.id, err)
+		}
+		listeners[n.id] = l
+	}
+	if _, err := fc.Exec(ctx, "NOTIFY events, 'across nodes'"); err != nil {
+		t.Fatalf("NOTIFY through %s: %v", follower.id, err)
+	}
+	for id, l := range listeners {
+		wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		n, err := l.WaitForNotification(wctx)
+		cancel()
+		if err != nil || n.Channel != "events" || n.Payload != "across nodes" || n.PID != fc.PgConn().PID() {
+			t.Fatalf("notification on %s: %+v, %v", id, n, err)
+		}
+	}
+
 	// A unique violation on one node is reported to its client.
 	var pe *pgconn.PgError
 	if _, err := fc.Exec(ctx, "INSERT INTO items VALUES (1, 'again')"); !errors.As(err, &pe) || pe.Code != "23505" {
