@@ -356,6 +356,7 @@ if command -v psql >/dev/null && start_postgres 25499; then
 	command -v pgbench >/dev/null && pgb aspen 25482
 	echo
 	echo "== SQL summary (ops/s; ratio = Aspen / PostgreSQL)"
+	printf "%-14s %12s %12s %8s\n" workload postgres aspen ratio
 	awk '{
 		w = $2; v = ""
 		for (i = 3; i <= NF; i++) { if ($i ~ /^(ops|rows)\/s=/) { split($i, kv, "="); v = kv[2] } }
@@ -363,7 +364,6 @@ if command -v psql >/dev/null && start_postgres 25499; then
 		if (v == "") next
 		key[w] = 1; val[$1 " " w] = v
 	} END {
-		printf "%-14s %12s %12s %8s\n", "workload", "postgres", "aspen", "ratio"
 		for (w in key) {
 			p = val["postgres " w]; a = val["aspen " w]
 			r = (p + 0 > 0 && a ~ /^[0-9.]+$/) ? sprintf("%.2fx", a / p) : "-"
