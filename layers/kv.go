@@ -68,6 +68,11 @@ type Txn interface {
 	// on every replica alike. Mutations never cause a conflict; their results
 	// are returned by Commit in the order they were added.
 	Mutate(op string, args []byte)
+	// Savepoint marks the writes and mutations buffered so far; calling
+	// the returned function (any number of times) discards those buffered
+	// after the mark, as SQL's ROLLBACK TO SAVEPOINT does. Reads made since
+	// the mark still count for conflicts.
+	Savepoint() (rollbackTo func())
 	// AddReadConflictRange marks [start, end) as read, so that the commit
 	// fails if another transaction wrote there after the read version. Get
 	// and Scan add their own ranges.

@@ -190,6 +190,24 @@ func (t *Txn) Mutate(op string, args []byte) {
 	t.muts = append(t.muts, mutation{op: op, args: bytes.Clone(args)})
 }
 
+// Savepoint marks the transaction's writes and mutations so far. Calling
+// the returned function, any number of times before Commit or Rollback,
+// discards what was buffered after the mark (writes, range deletes,
+// mutations, a recorded invalid write); the reads made since stay, so they
+// still count for conflicts. Marking is O(1): the write buffer's tree is
+// copied on write.
+func (t *Txn) Savepoint() (rollbackTo func()) {
+	points := t.buf.points.Copy()
+	nRanges, size, nMuts, err := len(t.buf.ranges), t.buf.size, len(t.muts), t.err
+	return func() {
+		t.buf.points = *points.Copy()
+		t.buf.ranges = t.buf.ranges[:nRanges:nRanges]
+		t.buf.size = size
+		t.muts = t.muts[:nMuts:nMuts]
+		t.err = err
+	}
+}
+
 // AddReadConflictRange marks [start, end) as read.
 func (t *Txn) AddReadConflictRange(start, end []byte) {
 	t.reads = append(t.reads, span{bytes.Clone(start), bytes.Clone(end)})

@@ -394,3 +394,63 @@ func TestTooOldReadVersion(t *testing.T) {
 		t.Fatalf("got %v, want retryable ErrTooOld", err)
 	}
 }
+
+// TestSavepoints rolls a transaction back to savepoints, nested and more
+// than once, and checks what its reads and its commit see.
+func TestSavepoints(t *testing.T) {
+	kv := raftstoretest.NewWithMutations(t, testMutations)
+	set(t, kv, "keep", "0", "r1", "x", "r2", "y")
+	ctx := context.Background()
+	tx, err := kv.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(key string) string {
+		t.Helper()
+		v, err := tx.Get([]byte(key))
+		if errors.Is(err, layers.ErrNotFound) {
+			return "<none>"
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(v)
+	}
+	tx.Set([]byte("a"), []byte("1"))
+	sp1 := tx.Savepoint()
+	tx.Set([]byte("b"), []byte("2"))
+	tx.Delete([]byte("a"))
+	tx.DeleteRange([]byte("r"), []byte("s"))
+	tx.Mutate("add", addArgs("ctr", 5))
+	sp2 := tx.Savepoint()
+	tx.Set([]byte("c"), []byte("3"))
+	if got := read("a") + read("b") + read("c") + read("r1"); got != "<none>23<none>" {
+		t.Fatalf("before rollback: %s", got)
+	}
+	sp2()
+	if got := read("b") + read("c") + read("r2"); got != "2<none><none>" {
+		t.Fatalf("after rollback to sp2: %s", got)
+	}
+	sp1()
+	if got := read("a") + read("b") + read("r1") + read("r2"); got != "1<none>xy" {
+		t.Fatalf("after rollback to sp1: %s", got)
+	}
+	// The same savepoint again, after more writes.
+	tx.Set([]byte("d"), []byte("4"))
+	sp1()
+	tx.Set([]byte("e"), []byte("5"))
+	res, err := tx.Commit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 0 {
+		t.Errorf("a mutation rolled back to a savepoint ran: %q", res.Results)
+	}
+	want := map[string]string{"a": "1", "b": "", "c": "", "d": "", "e": "5", "r1": "x", "r2": "y", "ctr": ""}
+	for k, w := range want {
+		v, ok := get(t, kv, k)
+		if (w == "") == ok || v != w {
+			t.Errorf("after commit %s = %q (present %v), want %q", k, v, ok, w)
+		}
+	}
+}
