@@ -1686,6 +1686,12 @@ func (b *binder) bindTransaction(s *pg_query.TransactionStmt) (plan, error) {
 			return nil, sqlerr.Unsupported("ROLLBACK AND CHAIN is not supported yet")
 		}
 		return &txnPlan{kind: "ROLLBACK"}, nil
+	case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT:
+		return &txnPlan{kind: "SAVEPOINT", name: s.SavepointName}, nil
+	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
+		return &txnPlan{kind: "RELEASE", name: s.SavepointName}, nil
+	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		return &txnPlan{kind: "ROLLBACK TO", name: s.SavepointName}, nil
 	}
 	return nil, b.errAt(sqlerr.Unsupported("%s is not supported yet", strings.TrimPrefix(s.Kind.String(), "TRANS_STMT_")), s.Location)
 }

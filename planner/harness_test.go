@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aspen-db/aspen/layers/pubsub"
 	"github.com/aspen-db/aspen/planner/sqlerr"
 	"github.com/aspen-db/aspen/raftstore/raftstoretest"
 )
@@ -16,7 +17,8 @@ import (
 // store in a temp dir.
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
-	return NewEngine(raftstoretest.New(t))
+	// The store registers the mutations NOTIFY commits.
+	return NewEngine(raftstoretest.NewWithMutations(t, pubsub.Mutations()))
 }
 
 // render prints results and an error the way the golden files hold them.

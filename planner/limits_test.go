@@ -52,7 +52,6 @@ func TestBadInput(t *testing.T) {
 		{"SELECT 1::int[]", sqlerr.FeatureNotSupported},
 		{"CREATE INDEX i ON t (a)", sqlerr.UndefinedTable},
 		{"CREATE INDEX i ON t ((a + 1))", sqlerr.UndefinedTable},
-		{"SAVEPOINT s", sqlerr.FeatureNotSupported},
 		{"COPY t FROM '/etc/passwd'", sqlerr.InsufficientPrivilege},
 		{"EXPLAIN SELECT 1", sqlerr.FeatureNotSupported},
 	} {

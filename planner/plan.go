@@ -187,7 +187,10 @@ func (p *truncatePlan) columns() []Column { return nil }
 
 // txnPlan is BEGIN, COMMIT or ROLLBACK.
 type txnPlan struct {
-	kind string // "BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK"
+	// kind is "BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK",
+	// "SAVEPOINT", "RELEASE" or "ROLLBACK TO"; name is the savepoint's.
+	kind string
+	name string
 }
 
 func (p *txnPlan) columns() []Column { return nil }

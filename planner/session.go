@@ -131,6 +131,18 @@ type Session struct {
 	// pid is the backend PID they carry.
 	notifies []notification
 	pid      uint32
+	// savepoints are the block's savepoints, oldest first.
+	savepoints []savepoint
+}
+
+// savepoint is a SAVEPOINT of the open block: the store transaction's
+// mark and the settings at that point (SET is transactional).
+type savepoint struct {
+	name       string
+	rollbackTo func()
+	settings   map[string]string
+	local      map[string]string
+	notifies   int
 }
 
 // identity is who a session is connected as, for current_user and
@@ -368,7 +380,7 @@ func isTxnEnd(st *parsedStmt) bool {
 	b := &binder{}
 	if p, err := b.bindNode(st.node, nil); err == nil {
 		if t, ok := p.(*txnPlan); ok {
-			return t.kind == "COMMIT" || t.kind == "ROLLBACK"
+			return t.kind == "COMMIT" || t.kind == "ROLLBACK" || t.kind == "ROLLBACK TO"
 		}
 	}
 	return false
@@ -378,8 +390,9 @@ func isTxnEnd(st *parsedStmt) bool {
 // failed; outside, the implicit transaction is rolled back.
 func (s *Session) fail() {
 	if s.explicit {
+		// The transaction stays open, failed: ROLLBACK TO SAVEPOINT can
+		// still bring it back to a savepoint's state.
 		s.failed = true
-		s.endTx()
 		return
 	}
 	s.endTx()
@@ -388,6 +401,7 @@ func (s *Session) fail() {
 // endTx rolls back the store transaction, if any.
 func (s *Session) endTx() {
 	s.notifies = nil
+	s.savepoints = nil
 	if s.tx != nil {
 		s.tx.Rollback()
 		s.tx = nil
@@ -624,6 +638,8 @@ func (s *Session) execTxn(ctx context.Context, p *txnPlan) (*Result, error) {
 			return nil, err
 		}
 		return res, nil
+	case "SAVEPOINT", "RELEASE", "ROLLBACK TO":
+		return s.execSavepoint(ctx, p)
 	default: // ROLLBACK
 		res := &Result{Tag: "ROLLBACK"}
 		if !s.explicit {
@@ -636,6 +652,52 @@ func (s *Session) execTxn(ctx context.Context, p *txnPlan) (*Result, error) {
 		s.explicit, s.failed = false, false
 		return res, nil
 	}
+}
+
+// execSavepoint runs SAVEPOINT, RELEASE [SAVEPOINT] and ROLLBACK TO
+// [SAVEPOINT], which only make sense inside a transaction block.
+func (s *Session) execSavepoint(ctx context.Context, p *txnPlan) (*Result, error) {
+	if !s.explicit {
+		what := p.kind
+		if p.kind != "SAVEPOINT" {
+			what += " SAVEPOINT"
+		}
+		return nil, sqlerr.New(sqlerr.NoActiveSQLTransaction, "%s can only be used in transaction blocks", what)
+	}
+	if p.kind == "SAVEPOINT" {
+		tx, err := s.txn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.savepoints = append(s.savepoints, savepoint{
+			name: p.name, rollbackTo: tx.Savepoint(),
+			settings: maps.Clone(s.settings), local: maps.Clone(s.localSettings),
+			notifies: len(s.notifies),
+		})
+		return &Result{Tag: "SAVEPOINT"}, nil
+	}
+	// The newest savepoint of that name.
+	at := -1
+	for i := len(s.savepoints) - 1; i >= 0; i-- {
+		if s.savepoints[i].name == p.name {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil, sqlerr.New("3B001", "savepoint %q does not exist", p.name)
+	}
+	if p.kind == "RELEASE" {
+		s.savepoints = s.savepoints[:at]
+		return &Result{Tag: "RELEASE"}, nil
+	}
+	sp := s.savepoints[at]
+	sp.rollbackTo()
+	s.settings, s.localSettings = maps.Clone(sp.settings), maps.Clone(sp.local)
+	s.notifies = s.notifies[:sp.notifies]
+	s.savepoints = s.savepoints[:at+1]
+	s.failed = false
+	return &Result{Tag: "ROLLBACK"}, nil
 }
 
 // endBlockSettings ends a transaction block's effect on settings: SET
