@@ -34,13 +34,6 @@ func noticeResponse(e *sqlerr.Error) *pgproto3.NoticeResponse {
 	if severity == "" {
 		severity = "NOTICE"
 	}
-	return &pgproto3.NoticeResponse{
-		Severity:            severity,
-		SeverityUnlocalized: severity,
-		Code:                e.Code,
-		Message:             e.Message,
-		Detail:              e.Detail,
-		Hint:                e.Hint,
-		Position:            int32(e.Position),
-	}
+	n := pgproto3.NoticeResponse(*errorResponse(e, severity))
+	return &n
 }
