@@ -16,6 +16,7 @@
 #                       short calibration run so each run lasts about half of
 #                       BENCH_DURATION
 #   BENCH_SLICE=1s      reporting slice of the delete-heavy workloads
+#   BENCH_GEO_POINTS=1000000  positions the GEO workloads load
 #   BENCH_SQL_ROWS=1000000  rows of aspen-sqlbench's fact table
 #   BENCH_PGBENCH_SCALE=10  pgbench -i scale
 #
@@ -149,6 +150,17 @@ rbench() {
 		bench:probe:rb:hset bench:probe:rb:zadd >/dev/null 2>&1 || true
 }
 
+# geo LABEL ADDR: aspen-bench's GEO workloads, 16 clients: GEOSEARCH
+# BYRADIUS 1/10/100 km (COUNT 100) over BENCH_GEO_POINTS positions loaded
+# once per server, and GEOADD.
+geo() {
+	local w
+	for w in geo-radius-1km geo-radius-10km geo-radius-100km geo-add; do
+		bin/aspen-bench -label "$1" -addrs "$2" -op "$w" -clients 16 -duration "$DURATION" \
+			-slice "$DURATION" -geo-points "${BENCH_GEO_POINTS:-1000000}" | grep -v '^  ' | tee -a "$WORK/geo.txt"
+	done
+}
+
 # tomb LABEL ADDR: the delete-heavy workloads of aspen-bench (one summary
 # line each, after a line per slice); appended to tomb.txt.
 tomb() {
@@ -186,6 +198,8 @@ if command -v redis-server >/dev/null; then
 	fi
 	echo "-- delete-heavy workloads (ops/s per ${SLICE} slice)"
 	tomb redis 127.0.0.1:26000
+	echo "-- GEO workloads (16 clients)"
+	geo redis 127.0.0.1:26000
 	redis-cli -p 26000 shutdown nosave >/dev/null 2>&1 || true
 
 	if [ -n "$HAVE_RB" ]; then
@@ -209,6 +223,8 @@ if [ -n "$HAVE_RB" ]; then
 fi
 echo "-- delete-heavy workloads (ops/s per ${SLICE} slice)"
 tomb aspen-1 127.0.0.1:26380
+echo "-- GEO workloads (16 clients)"
+geo aspen-1 127.0.0.1:26380
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 echo "== Aspen, three nodes (clients spread over all nodes; writes go to the leader)"
@@ -379,6 +395,29 @@ if command -v psql >/dev/null && start_postgres 25499; then
 	fi
 else
 	echo "PostgreSQL not available (scripts/install-test-deps.sh installs it): SQL section skipped"
+fi
+
+if [ -f "$WORK/geo.txt" ]; then
+	echo
+	echo "== GEO summary (ops/s and p50; ratio = Aspen / redis-server with appendfsync always)"
+	printf "%-18s %10s %10s %8s %10s %10s\n" workload redis aspen ratio redis-p50 aspen-p50
+	awk '{
+		op = ""; ops = ""; p50 = ""
+		for (i = 2; i <= NF; i++) {
+			if ($i ~ /^op=/) op = substr($i, 4)
+			if ($i ~ /^ops\/s=/) ops = substr($i, 7)
+			if ($i ~ /^p50=/) p50 = substr($i, 5)
+		}
+		if (op == "") next
+		if ($0 ~ /n\/a/) ops = "n/a"
+		key[op] = 1; v[$1 " " op] = ops; l[$1 " " op] = p50
+	} END {
+		for (o in key) {
+			r = v["redis " o]; a = v["aspen-1 " o]
+			ratio = (r + 0 > 0 && a ~ /^[0-9.]+$/) ? sprintf("%.2fx", a / r) : "-"
+			printf "%-18s %10s %10s %8s %10s %10s\n", o, r, a, ratio, l["redis " o], l["aspen-1 " o]
+		}
+	}' "$WORK/geo.txt" | sort
 fi
 
 echo
