@@ -86,6 +86,11 @@ type psServer struct {
 	memo pushMemo
 }
 
+// PubSub returns the node's pub/sub Hub, which this server's channels use;
+// other protocols on the same node (pgwire's LISTEN) share it. It starts
+// on first use and stops when the server closes.
+func (s *Server) PubSub() (*pubsub.Hub, error) { return s.pubsubHub() }
+
 // pubsubHub returns s's Hub, starting it on first use. It stops when the
 // server closes.
 func (s *Server) pubsubHub() (*pubsub.Hub, error) {

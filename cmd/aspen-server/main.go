@@ -13,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -27,7 +26,6 @@ import (
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/cache"
-	"github.com/aspen-db/aspen/layers/pubsub"
 	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/aspen-db/aspen/pgwire"
 	"github.com/aspen-db/aspen/planner"
@@ -154,9 +152,7 @@ func main() {
 // mutations gathers the deterministic operations of every layer; each node
 // registers the same set.
 func mutations() map[string]layers.MutationFunc {
-	all := resp.Mutations()
-	maps.Copy(all, pubsub.Mutations())
-	return all
+	return resp.Mutations()
 }
 
 func run(ctx context.Context, c config, logger *slog.Logger) error {
@@ -233,11 +229,11 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	admin.registry.MustRegister(rs.Collectors()...)
 	respErr := make(chan error, 1)
 	go func() { respErr <- rs.Serve(respLn) }()
-	hub, err := pubsub.New(store)
+	// One pub/sub hub per node: Redis channels and PostgreSQL's LISTEN.
+	hub, err := rs.PubSub()
 	if err != nil {
 		return fmt.Errorf("pub/sub hub: %w", err)
 	}
-	defer hub.Close()
 	pgs := pgwire.NewServer(pgwire.Config{
 		PubSub:             hub,
 		Engine:             planner.NewEngine(store),
