@@ -90,12 +90,34 @@ func requireBinary(t *testing.T) {
 // ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("pick a free port: %v", err)
+	for {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("pick a free port: %v", err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		// The kernel may hand the same port out again once it is closed:
+		// never give one address to two listeners of the test binary.
+		handedOut.Lock()
+		dup := handedOut.m[addr]
+		if !dup {
+			if handedOut.m == nil {
+				handedOut.m = map[string]bool{}
+			}
+			handedOut.m[addr] = true
+		}
+		handedOut.Unlock()
+		if !dup {
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+}
+
+// handedOut holds the addresses freeAddr returned.
+var handedOut struct {
+	sync.Mutex
+	m map[string]bool
 }
 
 // node is one aspen-server process (and its restarts on the same data
