@@ -7,7 +7,6 @@ package planner
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/sqlrows"
@@ -814,19 +813,6 @@ func pushConj(node fromNode, off int, c expr) bool {
 		return true
 	}
 	return false
-}
-
-// describeFrom names a FROM tree for messages and tests.
-func describeFrom(n fromNode) string {
-	switch x := n.(type) {
-	case *fromTable:
-		return x.ti.desc.Name
-	case *fromQuery, *fromLateral:
-		return "(subquery)"
-	case *fromJoin:
-		return "(" + describeFrom(x.left) + " JOIN " + describeFrom(x.right) + ")"
-	}
-	return strings.TrimSpace(fmt.Sprintf("%T", n))
 }
 
 // expandStar expands * or alias.* in a select or RETURNING list.

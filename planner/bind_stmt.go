@@ -1291,7 +1291,7 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		sp, err := sb.bindSelect(sel, r)
 		if err == nil && len(s.Cols) == 0 && view != nil {
 			if n := len(sp.columns()); n < len(targets) {
-				targets, targetLocs = targets[:n], targetLocs[:n]
+				targets = targets[:n]
 			}
 			err = checkViewTargets(view, targets)
 		}
