@@ -378,6 +378,8 @@ func objectEncoding(r *strkv.Reader, db int, key []byte, m strkv.Meta) (string, 
 			}
 		}
 		return "intset", nil
+	case strkv.TypeStream:
+		return "stream", nil
 	case strkv.TypeZSet:
 		z, err := zsetkv.Open(r, db, key)
 		if err != nil {

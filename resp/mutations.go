@@ -27,6 +27,7 @@ func Mutations() map[string]layers.MutationFunc {
 		cache.Mutations(),
 		geoMutations(),
 		pubsubMutations(),
+		streamMutations(),
 	} {
 		maps.Copy(all, m)
 	}

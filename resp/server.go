@@ -304,6 +304,7 @@ func commandGroups() [][]*command {
 		transactionCommands(),
 		geoCommands(),
 		pubsubCommands(),
+		streamCommands(),
 	}
 }
 

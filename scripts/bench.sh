@@ -161,6 +161,16 @@ geo() {
 	done
 }
 
+# streams LABEL ADDR: aspen-bench's stream workloads, 16 clients: XADD,
+# and XREADGROUP COUNT 1 + XACK over a prefilled backlog.
+streams() {
+	local w
+	for w in stream-xadd stream-group; do
+		bin/aspen-bench -label "$1" -addrs "$2" -op "$w" -clients 16 -duration "$DURATION" \
+			-slice "$DURATION" | grep -v '^  ' | tee -a "$WORK/geo.txt"
+	done
+}
+
 # tomb LABEL ADDR: the delete-heavy workloads of aspen-bench (one summary
 # line each, after a line per slice); appended to tomb.txt.
 tomb() {
@@ -198,8 +208,9 @@ if command -v redis-server >/dev/null; then
 	fi
 	echo "-- delete-heavy workloads (ops/s per ${SLICE} slice)"
 	tomb redis 127.0.0.1:26000
-	echo "-- GEO workloads (16 clients)"
+	echo "-- GEO and stream workloads (16 clients)"
 	geo redis 127.0.0.1:26000
+	streams redis 127.0.0.1:26000
 	redis-cli -p 26000 shutdown nosave >/dev/null 2>&1 || true
 
 	if [ -n "$HAVE_RB" ]; then
@@ -223,8 +234,9 @@ if [ -n "$HAVE_RB" ]; then
 fi
 echo "-- delete-heavy workloads (ops/s per ${SLICE} slice)"
 tomb aspen-1 127.0.0.1:26380
-echo "-- GEO workloads (16 clients)"
+echo "-- GEO and stream workloads (16 clients)"
 geo aspen-1 127.0.0.1:26380
+streams aspen-1 127.0.0.1:26380
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 echo "== Aspen, three nodes (clients spread over all nodes; writes go to the leader)"
@@ -399,7 +411,7 @@ fi
 
 if [ -f "$WORK/geo.txt" ]; then
 	echo
-	echo "== GEO summary (ops/s and p50; ratio = Aspen / redis-server with appendfsync always)"
+	echo "== GEO and stream summary (ops/s and p50; ratio = Aspen / redis-server with appendfsync always)"
 	printf "%-18s %10s %10s %8s %10s %10s\n" workload redis aspen ratio redis-p50 aspen-p50
 	awk '{
 		op = ""; ops = ""; p50 = ""

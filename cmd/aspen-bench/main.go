@@ -32,7 +32,8 @@ func main() {
 	addrs := flag.String("addrs", "127.0.0.1:6379", "comma-separated Redis addresses; clients are spread over them")
 	op := flag.String("op", "set", "operation: set (distinct keys), incr (one hot key), get (existing keys), "+
 		"a delete-heavy workload: zset-cap, queue, ttl-churn, big-neighbour, "+
-		"or a GEO workload: geo-radius-1km, geo-radius-10km, geo-radius-100km, geo-add")
+		"a GEO workload: geo-radius-1km, geo-radius-10km, geo-radius-100km, geo-add, "+
+		"or a stream workload: stream-xadd, stream-group")
 	clientsFlag := flag.String("clients", "1,16,64", "comma-separated client counts to run, one after another")
 	duration := flag.Duration("duration", 5*time.Second, "how long each run lasts")
 	keys := flag.Int("keys", 10000, "key space size for get")

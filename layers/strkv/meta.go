@@ -24,6 +24,8 @@ const (
 	TypeList   Type = 2
 	TypeSet    Type = 3
 	TypeZSet   Type = 4
+	// TypeStream is a stream (layers/streamkv).
+	TypeStream Type = 5
 )
 
 // String returns the name Redis's TYPE command uses for t.
@@ -39,6 +41,8 @@ func (t Type) String() string {
 		return "set"
 	case TypeZSet:
 		return "zset"
+	case TypeStream:
+		return "stream"
 	default:
 		return fmt.Sprintf("type(%d)", byte(t))
 	}
