@@ -247,35 +247,48 @@ func (s *Server) blockers() *blockState {
 	return bs
 }
 
-// wakeTopics maps each event topic that may unblock a command to the
-// function that reads the key out of its payload. It is filled by init
-// functions (registerWakeTopic) and only read afterwards.
-var wakeTopics = map[string]func(payload []byte) (db int, key []byte, ok bool){}
+// wakeTopics maps each event topic that may unblock a command to how its
+// events wake waiters. It is filled by init functions (registerWakeTopic)
+// and only read afterwards.
+var wakeTopics = map[string]wakeTopic{}
 
-// registerWakeTopic makes events of topic wake the first waiter of the key
-// decode finds in their payload. Call it from an init function.
-func registerWakeTopic(topic string, decode func(payload []byte) (db int, key []byte, ok bool)) {
-	wakeTopics[topic] = decode
+// wakeTopic reads the key out of an event's payload; all says whether the
+// event wakes every waiter of the key (a stream entry can be read by all
+// of them) or only the first (a pushed element is popped by one).
+type wakeTopic struct {
+	decode func(payload []byte) (db int, key []byte, ok bool)
+	all    bool
+}
+
+// registerWakeTopic makes events of topic wake the waiters of the key
+// decode finds in their payload: the first waiter, or all of them when
+// all is set. Call it from an init function.
+func registerWakeTopic(topic string, all bool, decode func(payload []byte) (db int, key []byte, ok bool)) {
+	wakeTopics[topic] = wakeTopic{decode: decode, all: all}
 }
 
 func init() {
-	registerWakeTopic(listkv.PushTopic, listkv.DecodeKeyEvent)
+	registerWakeTopic(listkv.PushTopic, false, listkv.DecodeKeyEvent)
 }
 
 // onEvent is the store listener: it runs on the apply path, so it only
 // pokes.
 func (bs *blockState) onEvent(ev layers.Event) {
-	decode, ok := wakeTopics[ev.Topic]
+	wt, ok := wakeTopics[ev.Topic]
 	if !ok {
 		return
 	}
-	db, key, ok := decode(ev.Payload)
+	db, key, ok := wt.decode(ev.Payload)
 	if !ok {
 		return
 	}
 	bs.mu.Lock()
-	if ws := bs.waiters[blockKey{db: db, key: string(key)}]; len(ws) > 0 {
-		ws[0].poke()
+	ws := bs.waiters[blockKey{db: db, key: string(key)}]
+	if !wt.all && len(ws) > 1 {
+		ws = ws[:1]
+	}
+	for _, w := range ws {
+		w.poke()
 	}
 	bs.mu.Unlock()
 }

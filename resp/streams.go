@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aspen-db/aspen/layers"
@@ -26,43 +25,13 @@ import (
 //
 // Unlike a list push, which one waiter consumes, a stream entry is for
 // every XREAD waiting on the key (and a waiter may wait for ids after it),
-// so the event wakes all the waiters of the key, not only the first:
-// streamWaker listens for it next to blocking.go's listener.
+// so the event wakes all the waiters of the key, not only the first (see
+// registerWakeTopic).
 
-// streamWakers holds the Servers whose streamWaker runs.
-var streamWakers sync.Map // *Server -> struct{}
-
-// streamWaker makes XADD events, applied on this node whichever node
-// proposed them, poke every command blocked on the stream. It starts once
-// per Server, on the first blocking stream command, and stops with it.
-func (s *Server) streamWaker() {
-	if _, loaded := streamWakers.LoadOrStore(s, struct{}{}); loaded {
-		return
-	}
-	bs := s.blockers()
-	n, ok := s.strs.KV().(layers.Notifier)
-	if !ok {
-		return
-	}
-	stop := n.Listen(func(ev layers.Event) {
-		if ev.Topic != streamkv.AddTopic {
-			return
-		}
-		db, key, ok := streamkv.DecodeKeyEvent(ev.Payload)
-		if !ok {
-			return
-		}
-		bs.mu.Lock()
-		for _, wt := range bs.waiters[blockKey{db: db, key: string(key)}] {
-			wt.poke()
-		}
-		bs.mu.Unlock()
-	})
-	go func() {
-		<-s.ctx.Done()
-		stop()
-		streamWakers.Delete(s)
-	}()
+func init() {
+	// An added entry can be read by every blocked XREAD and by one
+	// XREADGROUP per group: wake them all and let each look.
+	registerWakeTopic(streamkv.AddTopic, true, streamkv.DecodeKeyEvent)
 }
 
 // streamMutations returns the stream layer's mutations.
@@ -259,7 +228,6 @@ func cmdXRead(c *client, args [][]byte) action {
 	if rep != nil || a.Block < 0 || !c.blockingAllowed() {
 		return cmdStreamRead(c, args)
 	}
-	c.s.streamWaker()
 	db := c.db
 	// "$" means the last id when the command first runs: resolved on the
 	// first attempt and kept for the next ones.
@@ -308,7 +276,6 @@ func cmdXReadGroup(c *client, args [][]byte) action {
 	if rep != nil || a.Block < 0 || !c.blockingAllowed() {
 		return cmdStreamWrite(c, args)
 	}
-	c.s.streamWaker()
 	db := c.db
 	op := streamkv.CmdOp(db, args)
 	first := true

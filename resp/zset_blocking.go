@@ -16,7 +16,7 @@ import (
 // registered here as wake-ups.
 
 func init() {
-	registerWakeTopic(zsetkv.AddTopic, zsetkv.DecodeKeyEvent)
+	registerWakeTopic(zsetkv.AddTopic, false, zsetkv.DecodeKeyEvent)
 }
 
 // writeBZPop writes a BZPOP reply: key, member, score. ok is false when
