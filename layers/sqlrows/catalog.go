@@ -22,6 +22,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/subspace"
@@ -77,6 +79,7 @@ type Catalog struct {
 	indexNames subspace.Subspace
 	nextID     []byte
 	data       subspace.Subspace
+	descs      descCache
 }
 
 // NewCatalog returns the catalog at the standard key layout.
@@ -101,11 +104,57 @@ func (c *Catalog) Table(r layers.Reader, name string) (*TableDesc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read catalog entry of %q: %w", name, err)
 	}
-	var d TableDesc
-	if err := json.Unmarshal(v, &d); err != nil {
+	d, err := c.decodeTable(v)
+	if err != nil {
 		return nil, fmt.Errorf("decode catalog entry of %q: %w", name, err)
 	}
-	return &d, nil
+	return d, nil
+}
+
+// maxCachedDescs bounds the decoded descriptors a Catalog keeps.
+const maxCachedDescs = 512
+
+// descCache keeps decoded table descriptors by their stored bytes, so that
+// a statement that names a table (every point lookup binds its table)
+// does not decode the same JSON again: equal bytes decode to equal
+// descriptors, whatever transaction read them.
+type descCache struct {
+	mu sync.Mutex
+	m  map[string]*TableDesc
+}
+
+// decodeTable decodes a stored descriptor. It returns a copy the caller
+// may change.
+func (c *Catalog) decodeTable(v []byte) (*TableDesc, error) {
+	c.descs.mu.Lock()
+	d, ok := c.descs.m[string(v)]
+	c.descs.mu.Unlock()
+	if ok {
+		return d.clone(), nil
+	}
+	d = new(TableDesc)
+	if err := json.Unmarshal(v, d); err != nil {
+		return nil, err
+	}
+	c.descs.mu.Lock()
+	if c.descs.m == nil || len(c.descs.m) >= maxCachedDescs {
+		c.descs.m = map[string]*TableDesc{}
+	}
+	c.descs.m[string(v)] = d.clone()
+	c.descs.mu.Unlock()
+	return d, nil
+}
+
+// clone returns a deep copy of d.
+func (d *TableDesc) clone() *TableDesc {
+	out := *d
+	out.Columns = slices.Clone(d.Columns)
+	out.PrimaryKey = slices.Clone(d.PrimaryKey)
+	out.Indexes = slices.Clone(d.Indexes)
+	for i := range out.Indexes {
+		out.Indexes[i].Columns = slices.Clone(d.Indexes[i].Columns)
+	}
+	return &out
 }
 
 // Tables returns every table's descriptor, ordered by name.
@@ -115,11 +164,11 @@ func (c *Catalog) Tables(r layers.Reader) ([]*TableDesc, error) {
 	defer it.Close()
 	var out []*TableDesc
 	for it.Next() {
-		var d TableDesc
-		if err := json.Unmarshal(it.Value(), &d); err != nil {
+		d, err := c.decodeTable(it.Value())
+		if err != nil {
 			return nil, fmt.Errorf("decode catalog entry: %w", err)
 		}
-		out = append(out, &d)
+		out = append(out, d)
 	}
 	if err := it.Err(); err != nil {
 		return nil, fmt.Errorf("scan catalog: %w", err)
