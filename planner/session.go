@@ -298,6 +298,16 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []uint32) 
 			r = tx
 		}
 	}
+	if spec, err := explainOf(st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		_, resolved, err := s.eng.bindStmt(spec.inner, r, pts, s.ident)
+		if err != nil {
+			return nil, err
+		}
+		return &Prepared{st: st, paramTypes: resolved, cols: explainColumns()}, nil
+	}
 	p, resolved, err := s.eng.bindStmt(st, r, pts, s.ident)
 	if err != nil {
 		return nil, err
@@ -470,6 +480,12 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	}
 	if s.failed && !isTxnEnd(st) {
 		return nil, sqlerr.InFailedTransactionErr()
+	}
+	if spec, err := explainOf(st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.execExplain(ctx, spec, paramTypes, params)
 	}
 	if spec, err := notifyOf(st); spec != nil || err != nil {
 		if err != nil {
