@@ -1,12 +1,12 @@
 package pgwire
 
-// Authentication: trust for loopback clients when no password is set,
-// otherwise SCRAM-SHA-256 (RFC 5802, RFC 7677) or md5.
+// Authentication: a role's stored password verifier, the server's
+// password, or trust for loopback clients; SCRAM-SHA-256 (RFC 5802, RFC
+// 7677) or md5.
 
 import (
-	"crypto/hmac"
+	"context"
 	"crypto/md5"
-	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -15,33 +15,57 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/aspen-db/aspen/internal/scram"
 	"github.com/aspen-db/aspen/planner/sqlerr"
 )
 
-// scramIterations is the PBKDF2 iteration count, PostgreSQL's default.
-const scramIterations = 4096
-
-// authenticate runs the authentication exchange. It returns false, with
-// the FATAL error already sent, when the client is refused.
+// authenticate runs the authentication exchange. A role created with a
+// password (CREATE ROLE ... PASSWORD) authenticates with its stored
+// verifier; otherwise Config.Password applies to every user; without
+// either, loopback clients (or all, with TrustRemote) are trusted. It
+// returns false, with the FATAL error already sent, when the client is
+// refused.
 func (c *conn) authenticate() (bool, error) {
 	cfg := c.srv.cfg
-	if cfg.Password == "" {
-		if cfg.TrustRemote || isLoopback(c.nc.RemoteAddr()) {
-			return true, nil
-		}
-		host, _, _ := net.SplitHostPort(c.nc.RemoteAddr().String())
-		c.fatal(sqlerr.New("28000", "no pg_hba.conf entry for host %q, user %q, database %q, no encryption", host, c.user, c.db))
+	ctx, cancel := context.WithTimeout(c.srv.ctx, 10*time.Second)
+	role, err := cfg.Engine.LookupRole(ctx, c.user)
+	cancel()
+	if err != nil {
+		c.fatal(sqlerr.New("57P03", "the database system is not accepting connections: %v", err))
+		return false, nil
+	}
+	if role.Exists && !role.Login {
+		c.fatal(sqlerr.New("28000", "role %q is not permitted to log in", c.user))
 		return false, nil
 	}
 	var ok bool
-	var err error
-	if cfg.AuthMethod == "md5" {
-		ok, err = c.authMD5(cfg.Password)
-	} else {
-		ok, err = c.authSCRAM(cfg.Password)
+	switch {
+	case role.Verifier != "":
+		if keys, isScram := scram.Parse(role.Verifier); isScram {
+			ok, err = c.authSCRAM(keys)
+		} else {
+			ok, err = c.authMD5(strings.TrimPrefix(role.Verifier, "md5"))
+		}
+	case cfg.Password != "":
+		if cfg.AuthMethod == "md5" {
+			inner := md5.Sum([]byte(cfg.Password + c.user))
+			ok, err = c.authMD5(hex.EncodeToString(inner[:]))
+			break
+		}
+		var keys scram.Keys
+		if keys, err = scram.New(cfg.Password); err == nil {
+			ok, err = c.authSCRAM(keys)
+		}
+	case cfg.TrustRemote || isLoopback(c.nc.RemoteAddr()):
+		return true, nil
+	default:
+		host, _, _ := net.SplitHostPort(c.nc.RemoteAddr().String())
+		c.fatal(sqlerr.New("28000", "no pg_hba.conf entry for host %q, user %q, database %q, no encryption", host, c.user, c.db))
+		return false, nil
 	}
 	if err != nil {
 		return false, err
@@ -62,8 +86,9 @@ func isLoopback(a net.Addr) bool {
 	return false
 }
 
-// authMD5 asks for md5(md5(password || user) || salt).
-func (c *conn) authMD5(password string) (bool, error) {
+// authMD5 asks for md5(md5(password || user) || salt); inner is the hex
+// of md5(password || user), as pg_authid stores it after "md5".
+func (c *conn) authMD5(inner string) (bool, error) {
 	var salt [4]byte
 	rand.Read(salt[:])
 	c.be.Send(&pgproto3.AuthenticationMD5Password{Salt: salt})
@@ -80,45 +105,13 @@ func (c *conn) authMD5(password string) (bool, error) {
 		c.fatal(sqlerr.New(sqlerr.ProtocolViolation, "expected password response, got message type %T", msg))
 		return false, nil
 	}
-	inner := md5.Sum([]byte(password + c.user))
-	outer := md5.Sum(append([]byte(hex.EncodeToString(inner[:])), salt[:]...))
+	outer := md5.Sum(append([]byte(inner), salt[:]...))
 	want := "md5" + hex.EncodeToString(outer[:])
 	return subtle.ConstantTimeCompare([]byte(want), []byte(pm.Password)) == 1, nil
 }
 
-// scramKeys are the keys the server keeps for a password: PostgreSQL
-// stores exactly these in pg_authid.
-type scramKeys struct {
-	salt      []byte
-	iters     int
-	storedKey []byte
-	serverKey []byte
-}
-
-func newScramKeys(password string, salt []byte, iters int) (scramKeys, error) {
-	salted, err := pbkdf2.Key(sha256.New, password, salt, iters, sha256.Size)
-	if err != nil {
-		return scramKeys{}, fmt.Errorf("derive scram key: %w", err)
-	}
-	clientKey := hmacSHA256(salted, "Client Key")
-	stored := sha256.Sum256(clientKey)
-	return scramKeys{salt: salt, iters: iters, storedKey: stored[:], serverKey: hmacSHA256(salted, "Server Key")}, nil
-}
-
-func hmacSHA256(key []byte, msg string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(msg))
-	return h.Sum(nil)
-}
-
-// authSCRAM runs SCRAM-SHA-256 without channel binding.
-func (c *conn) authSCRAM(password string) (bool, error) {
-	salt := make([]byte, 16)
-	rand.Read(salt)
-	keys, err := newScramKeys(password, salt, scramIterations)
-	if err != nil {
-		return false, err
-	}
+// authSCRAM runs SCRAM-SHA-256 without channel binding against keys.
+func (c *conn) authSCRAM(keys scram.Keys) (bool, error) {
 	c.be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
 	if err := c.be.Flush(); err != nil {
 		return false, err
@@ -141,7 +134,7 @@ func (c *conn) authSCRAM(password string) (bool, error) {
 	nonceBytes := make([]byte, 18)
 	rand.Read(nonceBytes)
 	nonce := clientNonce + base64.StdEncoding.EncodeToString(nonceBytes)
-	serverFirst := fmt.Sprintf("r=%s,s=%s,i=%d", nonce, base64.StdEncoding.EncodeToString(keys.salt), keys.iters)
+	serverFirst := fmt.Sprintf("r=%s,s=%s,i=%d", nonce, base64.StdEncoding.EncodeToString(keys.Salt), keys.Iterations)
 	c.be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
 	if err := c.be.Flush(); err != nil {
 		return false, err
@@ -162,7 +155,7 @@ func (c *conn) authSCRAM(password string) (bool, error) {
 		return false, nil
 	}
 	authMessage := clientFirstBare + "," + serverFirst + "," + withoutProof
-	clientSig := hmacSHA256(keys.storedKey, authMessage)
+	clientSig := scram.HMAC(keys.StoredKey, authMessage)
 	if len(proof) != len(clientSig) {
 		return false, nil
 	}
@@ -171,10 +164,10 @@ func (c *conn) authSCRAM(password string) (bool, error) {
 		clientKey[i] = proof[i] ^ clientSig[i]
 	}
 	got := sha256.Sum256(clientKey)
-	if subtle.ConstantTimeCompare(got[:], keys.storedKey) != 1 {
+	if subtle.ConstantTimeCompare(got[:], keys.StoredKey) != 1 {
 		return false, nil
 	}
-	serverSig := hmacSHA256(keys.serverKey, authMessage)
+	serverSig := scram.HMAC(keys.ServerKey, authMessage)
 	c.be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte("v=" + base64.StdEncoding.EncodeToString(serverSig))})
 	return true, nil
 }

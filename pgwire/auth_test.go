@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"database/sql"
+	"encoding/hex"
 	"math/big"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,4 +145,64 @@ func selfSigned(t *testing.T) tls.Certificate {
 		t.Fatal(err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func TestRolePasswords(t *testing.T) {
+	ts := startServer(t, Config{})
+	admin := ts.connect(t)
+	ctx := context.Background()
+	sum := md5.Sum([]byte("md5pw" + "carol"))
+	for _, sql := range []string{
+		"CREATE ROLE alice LOGIN PASSWORD 'wonder'",
+		"CREATE ROLE bob PASSWORD 'builder'",
+		"CREATE USER carol PASSWORD 'md5" + hex.EncodeToString(sum[:]) + "'",
+	} {
+		mustExec(t, admin, sql)
+	}
+	connect := func(user, password string) error {
+		conn, err := pgx.Connect(ctx, ts.url(user, password))
+		if err == nil {
+			conn.Close(ctx)
+		}
+		return err
+	}
+	if err := connect("alice", "wonder"); err != nil {
+		t.Fatalf("alice with her password: %v", err)
+	}
+	// The catalog keeps a SCRAM verifier, never the password.
+	if ra, err := ts.srv.cfg.Engine.LookupRole(ctx, "alice"); err != nil || !strings.HasPrefix(ra.Verifier, "SCRAM-SHA-256$4096:") || strings.Contains(ra.Verifier, "wonder") {
+		t.Errorf("alice's stored password: %+v, %v", ra, err)
+	}
+	if got := sqlstate(connect("alice", "wrong")); got != "28P01" {
+		t.Errorf("alice with a wrong password: %s, want 28P01", got)
+	}
+	if got := sqlstate(connect("bob", "builder")); got != "28000" {
+		t.Errorf("bob without LOGIN: %s, want 28000", got)
+	}
+	// carol's stored md5 verifier: lib/pq answers the md5 challenge.
+	db, err := sql.Open("postgres", ts.url("carol", "md5pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(); err != nil {
+		t.Errorf("carol with her md5 password: %v", err)
+	}
+	mustExec(t, admin, "ALTER ROLE alice PASSWORD 'land'")
+	if got := sqlstate(connect("alice", "wonder")); got != "28P01" {
+		t.Errorf("alice's old password after ALTER ROLE: %s", got)
+	}
+	if err := connect("alice", "land"); err != nil {
+		t.Errorf("alice's new password: %v", err)
+	}
+	if _, err := admin.Exec(ctx, "CREATE ROLE alice"); sqlstate(err) != "42710" {
+		t.Errorf("duplicate role: %v", err)
+	}
+	if _, err := admin.Exec(ctx, "DROP ROLE nobody"); sqlstate(err) != "42704" {
+		t.Errorf("drop of a missing role: %v", err)
+	}
+	mustExec(t, admin, "DROP ROLE IF EXISTS nobody, bob")
+	if _, err := admin.Exec(ctx, "ALTER ROLE bob LOGIN"); sqlstate(err) != "42704" {
+		t.Errorf("alter of a dropped role: %v", err)
+	}
 }

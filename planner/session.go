@@ -308,6 +308,10 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []uint32) 
 		}
 		return &Prepared{st: st, paramTypes: resolved, cols: explainColumns()}, nil
 	}
+	if isUtility(st) {
+		// Run at Execute; they take no parameters and return no rows.
+		return &Prepared{st: st, paramTypes: pts}, nil
+	}
 	p, resolved, err := s.eng.bindStmt(st, r, pts, s.ident)
 	if err != nil {
 		return nil, err
@@ -362,6 +366,18 @@ func (s *Session) Sync(ctx context.Context) (err error) {
 		return nil
 	}
 	return s.commit(ctx)
+}
+
+// isUtility reports whether st is one of the statements runStmt handles
+// before binding (LISTEN/NOTIFY, roles), which Prepare cannot bind.
+func isUtility(st *parsedStmt) bool {
+	if spec, err := notifyOf(st); spec != nil || err != nil {
+		return true
+	}
+	if spec, err := roleOf(st); spec != nil || err != nil {
+		return true
+	}
+	return false
 }
 
 // recoverPanics is cleared by the fuzz test, so that a panic fails it
@@ -486,6 +502,12 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 			return nil, err
 		}
 		return s.execExplain(ctx, spec, paramTypes, params)
+	}
+	if spec, err := roleOf(st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.execRole(ctx, spec)
 	}
 	if spec, err := notifyOf(st); spec != nil || err != nil {
 		if err != nil {
