@@ -153,7 +153,7 @@ func (v *viewTarget) baseColumn(name, verb string) (int, error) {
 			continue
 		}
 		if v.base[i] < 0 {
-			return -1, sqlerr.Unsupported("cannot %s column %q of view %q", verb, name, v.name).
+			return -1, sqlerr.New(sqlerr.FeatureNotSupported, "cannot %s column %q of view %q", verb, name, v.name).
 				WithDetail("View columns that are not columns of their base relation are not updatable.")
 		}
 		return v.base[i], nil
@@ -169,7 +169,7 @@ func (v *viewTarget) baseColumn(name, verb string) (int, error) {
 func (b *binder) openUpdatableView(v *sqlrows.ViewDesc, rv *pg_query.RangeVar, r layers.Reader, verb string) (*tableInfo, error) {
 	notUpdatable := func(detail string) error {
 		action := map[string]string{"insert into": "INSERT", "update": "UPDATE", "delete from": "DELETE"}[verb]
-		return sqlerr.Unsupported("cannot %s view %q", verb, v.Name).WithDetail("%s", detail).
+		return sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cannot %s view %q", verb, v.Name).WithDetail("%s", detail).
 			WithHint("To enable %s the view, provide an INSTEAD OF %s trigger or an unconditional ON %s DO INSTEAD rule.",
 				map[string]string{"INSERT": "inserting into", "UPDATE": "updating", "DELETE": "deleting from"}[action], action, action)
 	}

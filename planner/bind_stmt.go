@@ -642,10 +642,6 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 			}
 		}
 		return name, strength
-	case *pg_query.Node_AConst:
-		if _, ok := x.AConst.Val.(*pg_query.A_Const_Boolval); ok {
-			return "bool", 1
-		}
 	case *pg_query.Node_SqlvalueFunction:
 		switch x.SqlvalueFunction.Op {
 		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER:

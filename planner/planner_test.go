@@ -33,7 +33,7 @@ func TestSelectWithoutFrom(t *testing.T) {
 		{"SELECT 1 + 1.5, 2::int2 + 3::int2, 2::int2 + 3, 1::int8 * 2", "?column?:1700 | ?column?:21 | ?column?:23 | ?column?:20\n2.5 | 5 | 5 | 2\nSELECT 1\n"},
 		{"SELECT 1.5::float4 + 1, 1.5::float4 + 1::float4, 1 + 0.5::float8", "?column?:701 | ?column?:700 | ?column?:701\n2.5 | 2.5 | 1.5\nSELECT 1\n"},
 		{"SELECT 1 + '2', '3' * 2.5", "?column?:23 | ?column?:1700\n3 | 7.5\nSELECT 1\n"},
-		{"SELECT true, NULL, 'x' AS name, 1::int AS n", "bool:16 | ?column?:25 | name:25 | n:23\nt | NULL | x | 1\nSELECT 1\n"},
+		{"SELECT true, NULL, 'x' AS name, 1::int AS n", "?column?:16 | ?column?:25 | name:25 | n:23\nt | NULL | x | 1\nSELECT 1\n"},
 		{"SELECT 1::int, '1.50'::numeric, 'abc'::varchar(2), CAST(3 AS bigint)", "int4:23 | numeric:1700 | varchar:1043(6) | int8:20\n1 | 1.50 | ab | 3\nSELECT 1\n"},
 		{"SELECT NULL = NULL, NULL IS NULL, 1 = 1 AND NULL, 1 = 2 AND NULL, 1 = 1 OR NULL, NOT NULL::bool", "?column?:16 | ?column?:16 | ?column?:16 | ?column?:16 | ?column?:16 | ?column?:16\nNULL | t | NULL | f | t | NULL\nSELECT 1\n"},
 		{"SELECT 1 IS DISTINCT FROM NULL, NULL IS NOT DISTINCT FROM NULL, 2 BETWEEN 1 AND 3, 5 IN (1, 2, NULL), 2 IN (1, 2, NULL)", "?column?:16 | ?column?:16 | ?column?:16 | ?column?:16 | ?column?:16\nt | t | t | NULL | t\nSELECT 1\n"},
