@@ -7,6 +7,7 @@ import (
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/internal/wire"
 	"github.com/aspen-db/aspen/layers/strkv"
+	"github.com/aspen-db/aspen/layers/subspace"
 )
 
 // This file holds the layer's deterministic mutations: every list write
@@ -602,7 +603,7 @@ func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	if towardsTail {
 		newHead := l.head + removed
-		m.DeleteRange(elemKey(l.space, l.head), elemKey(l.space, newHead))
+		deleteElems(m, l.space, l.head, newHead)
 		for j, e := range keep {
 			m.Set(elemKey(l.space, newHead+int64(j)), e)
 		}
@@ -611,11 +612,29 @@ func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 		for j, e := range keep {
 			m.Set(l.at(from+int64(j)), e)
 		}
-		m.DeleteRange(l.at(l.n-removed), l.at(l.n))
+		deleteElems(m, l.space, l.head+l.n-removed, l.head+l.n)
 	}
 	l.n -= removed
 	l.save(m)
 	return intResult(removed), nil
+}
+
+// pointDeleteMax is the most elements deleteElems removes key by key. A
+// range delete costs every later read of the memtable until it is
+// flushed (the engine fragments the memtable's range tombstones again
+// after each new one), so the LPUSH + LTRIM of a capped list must not
+// issue one per command.
+const pointDeleteMax = 64
+
+// deleteElems removes the elements at absolute positions [from, to).
+func deleteElems(m layers.Mutator, space subspace.Subspace, from, to int64) {
+	if to-from > pointDeleteMax {
+		m.DeleteRange(elemKey(space, from), elemKey(space, to))
+		return
+	}
+	for i := from; i < to; i++ {
+		m.Delete(elemKey(space, i))
+	}
 }
 
 // TrimOp prepares LTRIM key start stop (Redis indexes, inclusive).
@@ -652,10 +671,10 @@ func mutTrim(m layers.Mutator, args []byte) ([]byte, error) {
 		from, to = 0, 0
 	}
 	if from > 0 {
-		m.DeleteRange(l.at(0), l.at(from))
+		deleteElems(m, l.space, l.head, l.head+from)
 	}
 	if to < l.n {
-		m.DeleteRange(l.at(to), l.at(l.n))
+		deleteElems(m, l.space, l.head+to, l.head+l.n)
 	}
 	l.head += from
 	l.n = to - from

@@ -155,9 +155,18 @@ func (e *Edit) dropScoreKey(k []byte) error {
 	return nil
 }
 
+// pointDeleteMax is the longest run removeRun deletes key by key. A range
+// delete costs every later read of the memtable until it is flushed (the
+// engine fragments the memtable's range tombstones again after each new
+// one), so the ZADD + ZREMRANGEBYRANK of a capped set, one range delete
+// per command, slowed down from thousands of operations per second to
+// hundreds within seconds; short runs are point deletes.
+const pointDeleteMax = 64
+
 // removeRun removes items, a run of neighbouring score index entries in
-// either order, with one range delete of the score index (see the package
-// documentation) and a point delete per member index entry. A run at
+// either order, with one range delete of the score index when the run is
+// longer than pointDeleteMax (see the package documentation), else point
+// deletes, and a point delete per member index entry. A run at
 // either end of the set moves the floor or ceiling past it, so later walks
 // seek over the deleted range instead of stepping through it.
 func (e *Edit) removeRun(items []item) error {
@@ -173,8 +182,13 @@ func (e *Edit) removeRun(items []item) error {
 		return err
 	}
 	after := append(bytes.Clone(hi), 0)
-	e.m.DeleteRange(lo, after)
+	if len(items) > pointDeleteMax {
+		e.m.DeleteRange(lo, after)
+	}
 	for _, it := range items {
+		if len(items) <= pointDeleteMax {
+			e.m.Delete(it.key)
+		}
 		e.m.Delete(e.set.k.memberKey(it.Member))
 	}
 	if bytes.Equal(first, lo) {

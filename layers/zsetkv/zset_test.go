@@ -387,11 +387,11 @@ func TestZSetEmptyDeletesKey(t *testing.T) {
 	})
 }
 
-// TestZSetCappedLeaderboardUsesRangeTombstones runs ZADD + ZREMRANGEBYRANK 0
-// -N-1 many times (a capped leaderboard) and ZPOPMIN/ZPOPMAX, and checks
-// that the removals never point-delete the score index: each one is a
-// single range delete.
-func TestZSetCappedLeaderboardUsesRangeTombstones(t *testing.T) {
+// TestZSetCappedLeaderboardDeletes runs ZADD + ZREMRANGEBYRANK 0 -N-1 many
+// times (a capped leaderboard) and ZPOPMIN/ZPOPMAX, and checks how the
+// removals delete: the floor moves past what was trimmed, short runs are
+// point deletes and only a long run is one range delete.
+func TestZSetCappedLeaderboardDeletes(t *testing.T) {
 	s, log := newStore(t)
 	key := []byte("board")
 	const keep = 10
@@ -427,37 +427,39 @@ func TestZSetCappedLeaderboardUsesRangeTombstones(t *testing.T) {
 	run(t, s, recorded(PopOp(0, [][]byte{key}, true, 3)))
 	run(t, s, recorded(RemRangeOp(0, key, Range{By: ByScore, Score: ScoreRange{Min: ScoreBound{Value: math.Inf(-1)}, Max: ScoreBound{Value: math.Inf(1)}}})))
 
+	// Short runs are point deletes (a range tombstone costs every later
+	// memtable read until flush): every trim, pop and the final removal
+	// removed at most pointDeleteMax members.
 	data := strkv.DataSubspace(0, key)
-	scorePoints := 0
-	for _, k := range log.points {
-		tp, err := data.Unpack(k)
-		if err != nil {
-			continue // not a member entry (an expiry index entry)
+	countScore := func() (points, ranges int) {
+		for _, k := range log.points {
+			if tp, err := data.Unpack(k); err == nil && len(tp) > 1 && tp[1] == "s" {
+				points++
+			}
 		}
-		if len(tp) > 1 && tp[1] == "s" {
-			scorePoints++
+		for _, r := range log.ranges {
+			if tp, err := data.Unpack(r[0]); err == nil && len(tp) > 1 && tp[1] == "s" {
+				ranges++
+			}
 		}
+		return points, ranges
 	}
-	if scorePoints != 0 {
-		t.Errorf("%d point deletes in the score index, want 0", scorePoints)
-	}
-	// One range delete per removal that removed something: 195 trims
-	// (the set first exceeds keep members at the sixth ZADD), 2 pops and
-	// the final removal. (Deleting the key adds RemoveKey's range over
-	// the whole key, which does not start inside the score index.)
-	var scoreRanges int
-	for _, r := range log.ranges {
-		tp, err := data.Unpack(r[0])
-		if err == nil && len(tp) > 1 && tp[1] == "s" {
-			scoreRanges++
-		}
-	}
-	if want := 195 + 2 + 1; scoreRanges != want {
-		t.Errorf("%d range deletes of the score index, want %d", scoreRanges, want)
+	if points, ranges := countScore(); ranges != 0 || points != 400 {
+		t.Errorf("%d point and %d range deletes in the score index, want 400 and 0", points, ranges)
 	}
 	n, _ := s.Exists(context.Background(), 0, key)
 	if n != 0 {
 		t.Errorf("key left after removing everything")
+	}
+	// A long run is one range delete.
+	many := make([]Entry, 2*pointDeleteMax)
+	for i := range many {
+		many[i] = Entry{Member: []byte(fmt.Sprintf("m%04d", i)), Score: float64(i)}
+	}
+	run(t, s, recorded(AddOp(0, key, AddOptions{}, many)))
+	run(t, s, recorded(RemRangeOp(0, key, Range{By: ByRank, Start: 0, Stop: -1})))
+	if points, ranges := countScore(); ranges != 1 || points != 400 {
+		t.Errorf("after removing %d members at once: %d point and %d range deletes in the score index, want 400 and 1", len(many), points, ranges)
 	}
 }
 
