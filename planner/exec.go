@@ -403,6 +403,12 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	if p.grouped {
 		groups = newGrouper(p)
 	}
+	// ORDER BY ... LIMIT over ungrouped rows keeps only the first
+	// offset+limit rows of the order while scanning.
+	var top *topN
+	if !streaming && !p.grouped && !p.distinct && p.distinctOn == nil && len(p.sort) > 0 && limit >= 0 {
+		top = &topN{keys: p.sort, n: int(min(offset+limit, 1<<30))}
+	}
 	seen := int64(0)
 	var mem memBudget
 	consume := func(_ tuple.Tuple, row []types.Value) error {
@@ -427,6 +433,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		o, err := project(row)
 		if err != nil {
 			return err
+		}
+		if top != nil {
+			return top.add(o, &mem)
 		}
 		if err := mem.add(o); err != nil {
 			return err
@@ -458,6 +467,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 			out[i] = out[i][:p.nvisible]
 		}
 		return out, nil
+	}
+	if top != nil {
+		out = top.sorted()
 	}
 	if groups != nil {
 		grows, err := groups.finish(ev)
@@ -527,6 +539,83 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		out[i] = out[i][:p.nvisible]
 	}
 	return out, nil
+}
+
+// topN keeps the first n rows of an ORDER BY in a max-heap while the rows
+// stream by, ties broken by arrival so the result is the stable sort's.
+type topN struct {
+	keys []sortKey
+	n    int
+	rows []topRow
+	seq  int
+}
+
+type topRow struct {
+	row []types.Value
+	seq int
+}
+
+// less orders a before b: by the sort keys, then by arrival.
+func (t *topN) less(a, b topRow) bool {
+	if c := compareRows(a.row, b.row, t.keys); c != 0 {
+		return c < 0
+	}
+	return a.seq < b.seq
+}
+
+// add offers a row: kept while fewer than n are held, or in place of the
+// last held row when it comes before it.
+func (t *topN) add(row []types.Value, mem *memBudget) error {
+	r := topRow{row: row, seq: t.seq}
+	t.seq++
+	if t.n == 0 {
+		return nil
+	}
+	if len(t.rows) < t.n {
+		if err := mem.add(row); err != nil {
+			return err
+		}
+		t.rows = append(t.rows, r)
+		// Sift up: the root is the last row of the order.
+		for i := len(t.rows) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !t.less(t.rows[parent], t.rows[i]) {
+				break
+			}
+			t.rows[parent], t.rows[i] = t.rows[i], t.rows[parent]
+			i = parent
+		}
+		return nil
+	}
+	if !t.less(r, t.rows[0]) {
+		return nil
+	}
+	t.rows[0] = r
+	for i := 0; ; {
+		l, rt, big := 2*i+1, 2*i+2, i
+		if l < len(t.rows) && t.less(t.rows[big], t.rows[l]) {
+			big = l
+		}
+		if rt < len(t.rows) && t.less(t.rows[big], t.rows[rt]) {
+			big = rt
+		}
+		if big == i {
+			break
+		}
+		t.rows[i], t.rows[big] = t.rows[big], t.rows[i]
+		i = big
+	}
+	return nil
+}
+
+// sorted returns the kept rows in order.
+func (t *topN) sorted() [][]types.Value {
+	sort.Slice(t.rows, func(i, j int) bool { return t.less(t.rows[i], t.rows[j]) })
+	out := make([][]types.Value, len(t.rows))
+	for i, r := range t.rows {
+		out[i] = r.row
+	}
+	return out
 }
 
 // rowKey returns a map key under which rows with equal values coincide.
