@@ -62,15 +62,23 @@ func parseNumeric(s string) (*apd.Decimal, error) {
 		i++
 	}
 	digits := 0
+	intDigits, fracDigits := 0, 0 // significant digits before and after the point
+	nonzero := false
 	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		if t[i] != '0' || nonzero {
+			nonzero = true
+			intDigits++
+		}
 		i++
 		digits++
 	}
 	if i < len(t) && t[i] == '.' {
 		i++
 		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			nonzero = nonzero || t[i] != '0'
 			i++
 			digits++
+			fracDigits++
 		}
 	}
 	if digits == 0 {
@@ -95,9 +103,31 @@ func parseNumeric(s string) (*apd.Decimal, error) {
 	if i != len(t) {
 		return nil, sqlerr.InvalidText("numeric", s)
 	}
+	// Refuse values too large for numeric before the (superlinear) decimal
+	// conversion: the exponent has at most six digits here.
+	exp := 0
+	if at := strings.IndexAny(t, "eE"); at >= 0 {
+		exp, _ = strconv.Atoi(strings.TrimPrefix(t[at+1:], "+"))
+	}
+	if (nonzero && intDigits+exp > maxNumericWeight+1) || fracDigits-exp > maxNumericScale+1 {
+		return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	if !nonzero {
+		// Zero keeps its display scale; any exponent is valid.
+		scale := fracDigits - exp
+		if scale < 0 {
+			scale = 0
+		}
+		if scale > maxNumericScale {
+			return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
+		return &apd.Decimal{Exponent: -int32(scale)}, nil
+	}
 	d, _, err := apd.NewFromString(t)
 	if err != nil {
-		return nil, sqlerr.InvalidText("numeric", s)
+		// The syntax is valid: apd's exponent range (1e+-100000) is
+		// narrower than numeric's.
+		return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
 	}
 	if err := checkNumericSize(d); err != nil {
 		return nil, err
@@ -107,7 +137,13 @@ func parseNumeric(s string) (*apd.Decimal, error) {
 
 // checkNumericSize refuses values PostgreSQL's numeric cannot hold.
 func checkNumericSize(d *apd.Decimal) error {
-	if d.Form != apd.Finite || d.IsZero() {
+	if d.Form != apd.Finite {
+		return nil
+	}
+	if d.IsZero() {
+		if -int64(d.Exponent) > maxNumericScale {
+			return sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
 		return nil
 	}
 	weight := d.NumDigits() + int64(d.Exponent)
@@ -347,7 +383,7 @@ func numericToFloat(d *apd.Decimal, k Kind) (float64, error) {
 		bits = 32
 	}
 	f, err := strconv.ParseFloat(d.Text('e'), bits)
-	if err != nil {
+	if err != nil || (f == 0 && !d.IsZero()) {
 		return 0, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
 	}
 	return f, nil

@@ -5,6 +5,7 @@ package types
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/aspen-db/aspen/planner/sqlerr"
 	"github.com/cockroachdb/apd/v3"
@@ -47,6 +48,12 @@ func CanCast(from, to Kind, ctx CastContext) bool {
 	if from == to || from == Unknown {
 		return true
 	}
+	if from.IsArray() && to.IsArray() {
+		return CanCast(from.Elem(), to.Elem(), ctx)
+	}
+	if c, ok := extraCasts[[2]Kind{from, to}]; ok {
+		return ctx >= c
+	}
 	switch {
 	case from.IsNumeric() && to.IsNumeric():
 		if numericRank(to) > numericRank(from) {
@@ -69,29 +76,57 @@ func CanCast(from, to Kind, ctx CastContext) bool {
 // Cast converts v to type t (kind conversion, then t's modifier). The
 // caller decides whether the cast is allowed (CanCast); Cast refuses only
 // conversions it cannot do and values that do not fit.
-func Cast(v Value, t T, ctx CastContext) (Value, error) {
+func Cast(v Value, t T, ctx CastContext) (Value, error) { return CastEnv(nil, v, t, ctx) }
+
+// CastEnv is Cast with the session's settings, which casts between
+// timestamptz and the other date/time types and to and from text use.
+func CastEnv(env *Env, v Value, t T, ctx CastContext) (Value, error) {
 	if !v.valid {
 		return Null, nil
 	}
-	out, err := castKind(v, t.Kind)
+	out, err := castKindEnv(env, v, t.Kind)
 	if err != nil {
 		return Null, err
 	}
 	return ApplyMod(out, t, ctx == CastExplicit)
 }
 
-func castKind(v Value, to Kind) (Value, error) {
+func castKind(v Value, to Kind) (Value, error) { return castKindEnv(nil, v, to) }
+
+func castKindEnv(env *Env, v Value, to Kind) (Value, error) {
 	from := v.kind
 	if from == to {
 		return v, nil
 	}
+	if !v.valid {
+		return Null, nil
+	}
 	if from == Unknown || from.IsString() {
-		if to.IsString() {
-			return Value{kind: to, valid: true, s: v.s}, nil
+		s := v.s
+		if from == BPChar && to != BPChar {
+			s = strings.TrimRight(s, " ")
 		}
-		return parseKind(to, v.s)
+		if to.IsString() {
+			return Value{kind: to, valid: true, s: s}, nil
+		}
+		return parseKindEnv(env, to, s)
+	}
+	if from.IsArray() && to.IsArray() {
+		el := v.Elems()
+		out := make([]Value, len(el))
+		for i, e := range el {
+			c, err := castKindEnv(env, e, to.Elem())
+			if err != nil {
+				return Null, err
+			}
+			out[i] = c
+		}
+		return NewArray(to.Elem(), out), nil
 	}
 	if to.IsString() || to == Unknown {
+		if from == JSONB || from == TimestampTZ || from.IsArray() {
+			return Value{kind: to, valid: true, s: string(v.AppendTextEnv(nil, env))}, nil
+		}
 		if from == Bool {
 			// The bool -> text cast is booltext: "true"/"false", unlike
 			// boolout's t/f.
@@ -121,10 +156,8 @@ func castKind(v Value, to Kind) (Value, error) {
 	case from == Numeric && (to == Float4 || to == Float8):
 		f, err := numericToFloat(v.d, to)
 		if err != nil {
-			return Null, err
-		}
-		if to == Float4 && !math.IsInf(f, 0) && math.IsInf(float64(float32(f)), 0) {
-			return Null, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
+			// numeric_float4/8 go through the float input function.
+			return Null, sqlerr.New(sqlerr.NumericValueOutOfRange, "\"%s\" is out of range for type %s", appendNumeric(nil, v.d), info(to).name)
 		}
 		return NewFloat(to, f), nil
 	case (from == Float4 || from == Float8) && to.IsInteger():
@@ -160,6 +193,21 @@ func castKind(v Value, to Kind) (Value, error) {
 	case from == Int4 && to == Bool:
 		return NewBool(v.i != 0), nil
 	}
+	if out, ok, err := castDateTime(env, v, to); ok {
+		return out, err
+	}
+	switch {
+	case from == JSON && to == JSONB:
+		return parseJSONB(v.s)
+	case from == JSONB && to == JSON:
+		return Value{kind: JSON, valid: true, s: v.Str()}, nil
+	case from == JSONB && (to == Bool || to.IsNumeric()):
+		n, _ := v.x.(*jsonNode)
+		if n == nil {
+			return Null, sqlerr.New(sqlerr.InternalError, "jsonb value has no tree")
+		}
+		return jsonbToScalar(n, to)
+	}
 	return Null, sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", from, to)
 }
 
@@ -169,6 +217,28 @@ func castKind(v Value, to Kind) (Value, error) {
 func Compare(a, b Value) int {
 	ak, bk := a.kind, b.kind
 	switch {
+	case ak.IsArray() && bk.IsArray():
+		return compareArrays(a, b)
+	case ak.IsDateTime() && bk.IsDateTime():
+		return compareDateTime(a, b)
+	case ak == Interval && bk == Interval:
+		return intervalSpan(a.months, a.days, a.i).cmp(intervalSpan(b.months, b.days, b.i))
+	case ak == JSONB && bk == JSONB:
+		na, _ := a.x.(*jsonNode)
+		nb, _ := b.x.(*jsonNode)
+		if na == nil || nb == nil {
+			return 0
+		}
+		return compareJSONB(na, nb)
+	case ak == BPChar || bk == BPChar:
+		x, y := a.s, b.s
+		if ak == BPChar {
+			x = strings.TrimRight(x, " ")
+		}
+		if bk == BPChar {
+			y = strings.TrimRight(y, " ")
+		}
+		return strings.Compare(x, y)
 	case ak.IsInteger() && bk.IsInteger(), ak == Bool && bk == Bool:
 		return cmpInt(a.i, b.i)
 	case (ak == Float4 || ak == Float8) && (bk == Float4 || bk == Float8):
@@ -337,6 +407,8 @@ func Negate(v Value) (Value, error) {
 		var r apd.Decimal
 		r.Neg(v.d)
 		return NewNumeric(&r), nil
+	case v.kind == Interval:
+		return intervalAdd(NewInterval(0, 0, 0), v, -1)
 	}
 	return Null, sqlerr.Unsupported("negation of %s", v.kind)
 }
@@ -346,6 +418,14 @@ func Negate(v Value) (Value, error) {
 func Concat(a, b Value) Value {
 	x, _ := castKind(a, Text)
 	y, _ := castKind(b, Text)
+	return NewText(x.s + y.s)
+}
+
+// ConcatEnv is Concat with the session's settings (for timestamptz
+// operands).
+func ConcatEnv(env *Env, a, b Value) Value {
+	x, _ := castKindEnv(env, a, Text)
+	y, _ := castKindEnv(env, b, Text)
 	return NewText(x.s + y.s)
 }
 
