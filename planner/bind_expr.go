@@ -101,10 +101,18 @@ func (b *binder) bindExpr(n *pg_query.Node) (expr, error) {
 	case *pg_query.Node_SubLink:
 		return b.bindSubLink(x.SubLink)
 	case *pg_query.Node_AArrayExpr:
-		return nil, b.errAt(sqlerr.Unsupported("arrays are not supported yet"), x.AArrayExpr.Location)
+		return b.bindArrayExpr(x.AArrayExpr)
+	case *pg_query.Node_AIndirection:
+		return b.bindIndirection(x.AIndirection)
 	case *pg_query.Node_CollateClause:
+		if isDefaultCollation(x.CollateClause) {
+			return b.bindExpr(x.CollateClause.Arg)
+		}
 		return nil, b.errAt(sqlerr.Unsupported("COLLATE is not supported yet"), x.CollateClause.Location)
 	case *pg_query.Node_SqlvalueFunction:
+		if e, ok := b.bindSQLValueDateTime(x.SqlvalueFunction); ok {
+			return e, nil
+		}
 		switch x.SqlvalueFunction.Op {
 		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER, pg_query.SQLValueFunctionOp_SVFOP_USER,
 			pg_query.SQLValueFunctionOp_SVFOP_SESSION_USER, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
@@ -204,6 +212,9 @@ func (b *binder) bindParam(p *pg_query.ParamRef) (expr, error) {
 
 // bindTypeCast binds expr::type and CAST(expr AS type).
 func (b *binder) bindTypeCast(c *pg_query.TypeCast) (expr, error) {
+	if e, ok, err := b.regCast(c); ok {
+		return e, err
+	}
 	t, err := b.resolveType(c.TypeName)
 	if err != nil {
 		return nil, err
@@ -237,9 +248,7 @@ func (b *binder) resolveType(tn *pg_query.TypeName) (types.T, error) {
 	if len(names) > 1 && names[0] != "pg_catalog" && names[0] != "public" {
 		return types.T{}, b.errAt(sqlerr.New(sqlerr.UndefinedObject, "type %q does not exist", strings.Join(names, ".")), tn.Location)
 	}
-	if len(tn.ArrayBounds) > 0 {
-		return types.T{}, b.errAt(sqlerr.Unsupported("array types are not supported yet"), tn.Location)
-	}
+	isArray := len(tn.ArrayBounds) > 0
 	var mods []int64
 	for _, m := range tn.Typmods {
 		c := m.GetAConst()
@@ -317,6 +326,13 @@ func (b *binder) resolveType(tn *pg_query.TypeName) (types.T, error) {
 	case "unknown":
 		t = types.TUnknown
 	default:
+		if lt, _, ok, err := types.LookupType(name, mods); ok {
+			if err != nil {
+				return types.T{}, b.errAt(err, tn.Location)
+			}
+			t, mods = lt, nil
+			break
+		}
 		if _, ok := knownUnsupportedTypes[name]; ok {
 			return types.T{}, b.errAt(sqlerr.Unsupported("type %s is not supported yet", name), tn.Location)
 		}
@@ -324,6 +340,9 @@ func (b *binder) resolveType(tn *pg_query.TypeName) (types.T, error) {
 	}
 	if len(mods) > 0 {
 		return types.T{}, b.errAt(sqlerr.Syntax("type modifier is not allowed for type %q", name), tn.Location)
+	}
+	if isArray {
+		t = types.ArrayType(t)
 	}
 	return t, nil
 }
@@ -335,8 +354,7 @@ const ServerVersionString = "PostgreSQL 15.0 (Aspen) on x86_64-pc-linux-gnu, com
 // knownUnsupportedTypes are PostgreSQL types a later increment will add;
 // they get 0A000 rather than "does not exist".
 var knownUnsupportedTypes = map[string]struct{}{
-	"bpchar": {}, "char": {}, "bytea": {}, "date": {}, "time": {}, "timetz": {}, "timestamp": {},
-	"timestamptz": {}, "interval": {}, "uuid": {}, "json": {}, "jsonb": {}, "serial": {},
+	"timetz": {}, "serial": {},
 	"bigserial": {}, "smallserial": {}, "serial4": {}, "serial8": {}, "serial2": {}, "oid": {},
 	"regclass": {}, "regtype": {}, "name": {}, "inet": {}, "cidr": {}, "money": {}, "xml": {},
 	"bit": {}, "varbit": {}, "tsvector": {}, "point": {},
@@ -366,7 +384,7 @@ func (b *binder) coerce(e expr, t types.T, ctx types.CastContext) (expr, error) 
 			return &constExpr{v: types.Null, t: t}, nil
 		}
 		if from.Kind == types.Unknown {
-			v, err := types.ParseText(types.T{Kind: t.Kind, Mod: -1}, c.v.Str())
+			v, err := types.ParseTextEnv(b.ident.env, types.T{Kind: t.Kind, Mod: -1}, c.v.Str())
 			if err != nil {
 				if se, ok := err.(*sqlerr.Error); ok && c.loc >= 0 {
 					return nil, se.WithPosition(charPos(b.sql, c.loc))
@@ -389,7 +407,7 @@ func (b *binder) coerce(e expr, t types.T, ctx types.CastContext) (expr, error) 
 	}
 	ce := &castExpr{arg: e, t: t, ctx: ctx}
 	if c, ok := e.(*constExpr); ok {
-		v, err := types.Cast(c.v, t, ctx)
+		v, err := types.CastEnv(b.ident.env, c.v, t, ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +469,11 @@ func (b *binder) unify(l, r expr) (expr, expr, types.Kind, bool, error) {
 	case lk == rk:
 		k = lk
 	default:
-		return nil, nil, 0, false, nil
+		c, ok := types.CommonDateTime(lk, rk)
+		if !ok {
+			return nil, nil, 0, false, nil
+		}
+		k = c
 	}
 	var err error
 	if l, err = b.coerce(l, types.T{Kind: k, Mod: -1}, types.CastImplicit); err != nil {
@@ -571,6 +593,9 @@ func (b *binder) bindAExpr(a *pg_query.A_Expr) (expr, error) {
 		}
 		return b.bindLike(op, l, r, a.Location)
 	}
+	if a.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ANY || a.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ALL {
+		return b.bindAnyAll(a)
+	}
 	return nil, b.errAt(sqlerr.Unsupported("operator kind %s is not supported yet", strings.TrimPrefix(a.Kind.String(), "AEXPR_")), a.Location)
 }
 
@@ -582,6 +607,13 @@ func (b *binder) bindUnary(op string, a *pg_query.A_Expr) (expr, error) {
 	switch op {
 	case "-", "+":
 		k := arg.typ().Kind
+		if k == types.Interval {
+			if op == "+" {
+				return arg, nil
+			}
+			return b.fold(&funcExpr{name: "-", args: []expr{arg}, t: types.TInterval, strict: true,
+				fn: func(v []types.Value) (types.Value, error) { return types.Negate(v[0]) }}, a.Location)
+		}
 		if k == types.Unknown {
 			return nil, b.errAt(sqlerr.New(sqlerr.AmbiguousFunction, "operator is not unique: %s unknown", op), a.Location)
 		}
@@ -608,6 +640,9 @@ func (b *binder) bindBinary(op string, l, r expr, loc int32) (expr, error) {
 	noOp := func() error {
 		return b.errAt(sqlerr.UndefinedOperatorErr("operator does not exist: %s %s %s", l.typ(), op, r.typ()), loc)
 	}
+	if e, ok, err := b.bindJSONArrayOp(op, l, r, loc); ok || err != nil {
+		return e, err
+	}
 	switch op {
 	case "=", "<>", "!=", "<", "<=", ">", ">=":
 		l2, r2, _, ok, err := b.unify(l, r)
@@ -624,6 +659,9 @@ func (b *binder) bindBinary(op string, l, r expr, loc int32) (expr, error) {
 		if lk == types.Unknown && rk == types.Unknown {
 			return nil, b.errAt(sqlerr.New(sqlerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
 				WithHint("Could not choose a best candidate operator. You might need to add explicit type casts."), loc)
+		}
+		if e, ok, err := b.bindDateTimeOp(op, l, r, loc); ok || err != nil {
+			return e, err
 		}
 		if (lk != types.Unknown && !lk.IsNumeric()) || (rk != types.Unknown && !rk.IsNumeric()) {
 			return nil, noOp()
@@ -675,6 +713,8 @@ func (b *binder) bindBinary(op string, l, r expr, loc int32) (expr, error) {
 		return b.fold(&concatExpr{l: l, r: r}, loc)
 	case "~~", "!~~", "~~*", "!~~*":
 		return b.bindLike(op, l, r, loc)
+	case "~", "!~", "~*", "!~*":
+		return b.bindRegexMatch(op, l, r, loc)
 	}
 	return nil, noOp()
 }
@@ -695,6 +735,9 @@ func (b *binder) fold(e expr, loc int32) (expr, error) {
 			return e, nil
 		}
 	case *funcExpr:
+		if x.volatile {
+			return e, nil
+		}
 		for _, a := range x.args {
 			if !isFoldable(a) {
 				return e, nil
@@ -703,7 +746,7 @@ func (b *binder) fold(e expr, loc int32) (expr, error) {
 	default:
 		return e, nil
 	}
-	v, err := e.eval(nil, nil)
+	v, err := e.eval(&evalCtx{env: b.ident.env}, nil)
 	if err != nil {
 		// Like PostgreSQL's constant folding, run-time errors of constant
 		// expressions carry no position.
@@ -836,6 +879,8 @@ func (b *binder) commonType(es []expr, ctxName string, loc int32) (types.T, erro
 			k = widen(k, ek)
 		case k.IsString() && ek.IsString():
 			k = types.Text
+		case k.IsDateTime() && ek.IsDateTime() && k != types.Time && ek != types.Time:
+			k, _ = types.CommonDateTime(k, ek)
 		default:
 			return types.T{}, b.errAt(sqlerr.DatatypeMismatchErr("%s types %s and %s cannot be matched", ctxName, types.T{Kind: k}, types.T{Kind: ek}), loc)
 		}
@@ -1159,6 +1204,9 @@ func argTypes(args []expr) string {
 
 // builtin resolves a scalar built-in function.
 func (b *binder) builtin(name string, args []expr) (expr, error) {
+	if e, ok, err := b.catalogFunc(name, args); ok {
+		return e, err
+	}
 	undefined := func() error {
 		return sqlerr.UndefinedFunctionErr("function %s(%s) does not exist", name, argTypes(args))
 	}
@@ -1173,6 +1221,12 @@ func (b *binder) builtin(name string, args []expr) (expr, error) {
 			return nil, undefined()
 		}
 		return &constExpr{v: types.NewText(v), t: types.TText, loc: -1}, nil
+	}
+	if e, ok, err := b.dateTimeFunc(name, args); ok || err != nil {
+		return e, err
+	}
+	if e, ok, err := b.jsonArrayFunc(name, args); ok || err != nil {
+		return e, err
 	}
 	switch name {
 	case "version":

@@ -315,6 +315,9 @@ func (b *binder) openRelation(rv *pg_query.RangeVar, r layers.Reader) (*tableInf
 	if q, err := b.bindCTE(rv, r); q != nil || err != nil {
 		return nil, q, err
 	}
+	if q, ok, err := b.bindSystemTable(rv, r); ok {
+		return nil, q, err
+	}
 	ti, err := b.loadRangeVar(rv, r)
 	if err == nil {
 		b.addDep(rv.Relname)

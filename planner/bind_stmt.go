@@ -656,7 +656,29 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 			return "current_catalog", 2
 		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
 			return "current_schema", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+			return "current_date", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIME, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:
+			return "current_time", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+			return "current_timestamp", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+			return "localtime", 2
+		case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+			return "localtimestamp", 2
 		}
+	case *pg_query.Node_AArrayExpr:
+		return "array", 2
+	case *pg_query.Node_AIndirection:
+		// A subscript keeps its array's name; a field selection names the
+		// field.
+		ind := x.AIndirection.Indirection
+		if len(ind) > 0 {
+			if s := ind[len(ind)-1].GetString_(); s != nil {
+				return s.Sval, 2
+			}
+		}
+		return figureColnameInternal(x.AIndirection.Arg)
 	case *pg_query.Node_SubLink:
 		switch x.SubLink.SubLinkType {
 		case pg_query.SubLinkType_EXISTS_SUBLINK:

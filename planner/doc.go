@@ -27,10 +27,12 @@
 // "BEGIN", ...), plus Notices to send first; an empty Tag with nil Columns
 // is an empty query (EmptyQueryResponse). A Value renders itself in
 // PostgreSQL's text format with AppendText (check IsNull first: NULL is
-// sent as length -1); for binary formats later, its Kind and the accessors
-// Int, Float, Bool, Str and Decimal give the raw value. Parameters arrive as
-// TextValue(s) or Null; typed values made with planner/types constructors
-// (NewInt, NewFloat, ...) are accepted too and cast to the parameter type.
+// sent as length -1; timestamptz values already carry the session's
+// TimeZone); types.AppendBinary(buf, v) gives the binary format of a
+// column, types.FromBinary(oid, data) reads a binary parameter. Parameters
+// arrive as TextValue(s) or Null; typed values made with planner/types
+// constructors (NewInt, NewFloat, FromBinary...) are accepted too and cast
+// to the parameter type.
 //
 // Other session calls: SetIdentity(user, database) records the startup
 // message's names for current_user and current_database(); Setting(name)

@@ -26,6 +26,8 @@ type evalCtx struct {
 	subq map[*subqueryExpr]*subqueryResult
 	// work holds recursive WITH queries' working tables.
 	work map[*workTable][][]types.Value
+	// env is the session's TimeZone and the statement time.
+	env *types.Env
 }
 
 // expr is a bound, typed scalar expression. Plan nodes hold exprs; eval
@@ -97,7 +99,7 @@ func (e *castExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error) {
 	if err != nil {
 		return types.Null, err
 	}
-	return types.Cast(v, e.t, e.ctx)
+	return types.CastEnv(ev.envOf(), v, e.t, e.ctx)
 }
 func (e *castExpr) String() string { return fmt.Sprintf("(%s)::%s", e.arg, e.t.TypName()) }
 
@@ -184,7 +186,7 @@ func (e *concatExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error) {
 	if err != nil || r.IsNull() {
 		return types.Null, err
 	}
-	return types.Concat(l, r), nil
+	return types.ConcatEnv(ev.envOf(), l, r), nil
 }
 func (e *concatExpr) String() string { return fmt.Sprintf("(%s || %s)", e.l, e.r) }
 
@@ -425,8 +427,13 @@ type funcExpr struct {
 	args []expr
 	t    types.T
 	fn   func(args []types.Value) (types.Value, error)
+	// evfn, when set, is used instead of fn: it sees the session's
+	// settings (time zone, statement time).
+	evfn func(ev *evalCtx, args []types.Value) (types.Value, error)
 	// strict functions return NULL when any argument is NULL.
 	strict bool
+	// volatile functions (now()) are not evaluated at bind time.
+	volatile bool
 }
 
 func (e *funcExpr) typ() types.T { return e.t }
@@ -441,6 +448,9 @@ func (e *funcExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error) {
 			return types.Null, nil
 		}
 		vals[i] = v
+	}
+	if e.evfn != nil {
+		return e.evfn(ev, vals)
 	}
 	return e.fn(vals)
 }

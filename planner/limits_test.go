@@ -49,7 +49,7 @@ func TestBadInput(t *testing.T) {
 		{"SELECT $1", sqlerr.UndefinedParameter},
 		{"SELECT 1e1000000::numeric", sqlerr.NumericValueOutOfRange},
 		{"SELECT 'unterminated", sqlerr.SyntaxError},
-		{"SELECT 1::int[]", sqlerr.FeatureNotSupported},
+		{"SELECT 1::int[]", sqlerr.CannotCoerce},
 		{"CREATE INDEX i ON t (a)", sqlerr.UndefinedTable},
 		{"CREATE INDEX i ON t ((a + 1))", sqlerr.UndefinedTable},
 		{"COPY t FROM '/etc/passwd'", sqlerr.InsufficientPrivilege},

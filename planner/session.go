@@ -119,6 +119,9 @@ type Session struct {
 	rng      *rand.Rand
 	lastRow  int64
 	ident    identity
+	// txNow is the transaction's start time, what now() returns; zero
+	// until the transaction's first statement.
+	txNow time.Time
 	// savedSettings holds the settings as they were at BEGIN: SET is
 	// transactional, so ROLLBACK restores them. localSettings holds SET
 	// LOCAL values, dropped when the block ends.
@@ -149,6 +152,8 @@ type savepoint struct {
 // current_database().
 type identity struct {
 	user, database string
+	// env holds the statement's TimeZone and start time.
+	env *types.Env
 }
 
 // SetIdentity records the user and database of the connection's startup
@@ -184,6 +189,9 @@ func (s *Session) TxStatus() byte {
 // that does not parse is 42601 and runs nothing.
 func (s *Session) Exec(ctx context.Context, sql string) (results []*Result, err error) {
 	defer s.recoverPanic(&err)
+	if !s.explicit {
+		s.txNow = time.Time{} // a new implicit transaction
+	}
 	stmts, err := parse(sql)
 	if err != nil {
 		s.fail()
@@ -194,6 +202,9 @@ func (s *Session) Exec(ctx context.Context, sql string) (results []*Result, err 
 	}
 	for i, st := range stmts {
 		res, err := s.runStmt(ctx, st, nil, nil)
+		if err == nil {
+			localize(res, s.ident.env)
+		}
 		err = ctxErr(ctx, err)
 		if err == nil && res.Copy != nil && res.Copy.In {
 			if i < len(stmts)-1 {
@@ -312,6 +323,7 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []uint32) 
 		// Run at Execute; they take no parameters and return no rows.
 		return &Prepared{st: st, paramTypes: pts}, nil
 	}
+	s.ident.env = s.sessionEnv()
 	p, resolved, err := s.eng.bindStmt(st, r, pts, s.ident)
 	if err != nil {
 		return nil, err
@@ -334,14 +346,15 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 		return &Result{}, nil
 	}
 	vals := make([]types.Value, len(params))
+	env := s.sessionEnv()
 	for i, v := range params {
 		var err error
 		switch {
 		case v.IsNull():
 		case v.Kind() == types.Unknown:
-			vals[i], err = types.ParseText(p.paramTypes[i], v.Str())
+			vals[i], err = types.ParseTextEnv(env, p.paramTypes[i], v.Str())
 		default:
-			vals[i], err = types.Cast(v, p.paramTypes[i], types.CastExplicit)
+			vals[i], err = types.CastEnv(env, v, p.paramTypes[i], types.CastExplicit)
 		}
 		if err != nil {
 			s.fail()
@@ -349,6 +362,9 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 		}
 	}
 	res, err := s.runStmt(ctx, p.st, p.paramTypes, vals)
+	if err == nil {
+		localize(res, s.ident.env)
+	}
 	if err = ctxErr(ctx, err); err != nil {
 		s.fail()
 		return nil, err
@@ -365,6 +381,7 @@ func (s *Session) Sync(ctx context.Context) (err error) {
 	if s.explicit {
 		return nil
 	}
+	s.txNow = time.Time{}
 	return s.commit(ctx)
 }
 
@@ -377,7 +394,7 @@ func isUtility(st *parsedStmt) bool {
 	if spec, err := roleOf(st); spec != nil || err != nil {
 		return true
 	}
-	return false
+	return isMaintenance(st)
 }
 
 // recoverPanics is cleared by the fuzz test, so that a panic fails it
@@ -509,6 +526,9 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		}
 		return s.execRole(ctx, spec)
 	}
+	if res, ok, err := s.maintenance(ctx, st); ok {
+		return res, err
+	}
 	if spec, err := notifyOf(st); spec != nil || err != nil {
 		if err != nil {
 			return nil, err
@@ -532,6 +552,7 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		}
 		r = tx
 	}
+	s.ident.env = s.sessionEnv()
 	p, _, err := s.eng.bindStmt(st, r, paramTypes, s.ident)
 	if err != nil {
 		return nil, err
@@ -542,7 +563,7 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	ev := &evalCtx{params: params}
+	ev := &evalCtx{params: params, env: s.ident.env}
 	if s.tx != nil {
 		ev.attach(ctx, s.tx)
 	}
@@ -880,6 +901,11 @@ func (s *Session) execSet(p *setPlan) (*Result, error) {
 		delete(s.settings, name)
 		delete(s.localSettings, name)
 		return res, nil
+	}
+	if name == "timezone" {
+		if _, ok := types.LoadZone(p.value); !ok {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": \"%s\"", p.value)
+		}
 	}
 	if p.local {
 		if !s.explicit {

@@ -93,3 +93,22 @@ DROP VIEW v, v3
 SELECT * FROM v
 
 DROP TABLE a, b, d
+
+-- VACUUM and ANALYZE are accepted and check their tables; VACUUM refuses a transaction block.
+CREATE TABLE vac (a int)
+
+VACUUM
+
+VACUUM ANALYZE vac
+
+ANALYZE vac
+
+VACUUM nosuch
+
+BEGIN
+
+VACUUM
+
+ROLLBACK
+
+DROP TABLE vac
