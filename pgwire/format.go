@@ -78,6 +78,11 @@ func appendValue(buf []byte, v planner.Value, oid uint32, format int16) ([]byte,
 		// The binary form of the text types is their text.
 		return v.AppendText(buf), nil
 	}
+	// Dates and times, intervals, bytea, uuid, json, jsonb and arrays:
+	// the type package's send functions.
+	if types.HasBinary(oid) {
+		return types.AppendBinary(buf, v)
+	}
 	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "binary output format is not supported for type OID %d", oid)
 }
 
@@ -284,6 +289,9 @@ func decodeParam(data []byte, oid uint32, format int16) (planner.Value, error) {
 		return planner.TextValue(s), nil
 	case types.OIDText, types.OIDVarchar, types.OIDUnknown, oidName, oidBPChar:
 		return planner.TextValue(string(data)), nil
+	}
+	if types.HasBinary(oid) {
+		return types.FromBinary(oid, data)
 	}
 	return planner.Null, sqlerr.New(sqlerr.FeatureNotSupported, "binary format is not supported for parameters of type OID %d", oid)
 }
