@@ -1163,13 +1163,13 @@ var knownPGFunctions = map[string]bool{
 	"round": true, "trunc": true, "floor": true, "ceil": true, "ceiling": true, "sqrt": true, "cbrt": true,
 	"power": true, "pow": true, "exp": true, "ln": true, "log": true, "log10": true, "mod": true, "sign": true,
 	"div": true, "pi": true, "random": true, "setseed": true, "width_bucket": true, "gcd": true, "lcm": true,
-	"concat": true, "concat_ws": true, "substring": true, "substr": true, "position": true, "strpos": true,
-	"trim": true, "btrim": true, "ltrim": true, "rtrim": true, "replace": true, "split_part": true,
-	"left": true, "right": true, "lpad": true, "rpad": true, "repeat": true, "reverse": true, "initcap": true,
-	"octet_length": true, "bit_length": true, "md5": true, "sha256": true, "encode": true, "decode": true,
+	"concat": true, "concat_ws": true, "substring": true, "substr": true, "position": true,
+	"trim": true, "btrim": true, "ltrim": true, "rtrim": true,
+	"lpad": true, "rpad": true,
+	"bit_length": true, "sha256": true, "encode": true, "decode": true,
 	"format": true, "quote_ident": true, "quote_literal": true, "quote_nullable": true, "regexp_replace": true,
-	"regexp_match": true, "regexp_matches": true, "regexp_split_to_array": true, "starts_with": true,
-	"ascii": true, "chr": true, "translate": true, "to_hex": true, "string_to_array": true,
+	"regexp_match": true, "regexp_matches": true, "regexp_split_to_array": true,
+	"translate": true, "to_hex": true, "string_to_array": true,
 	"array_to_string": true, "array_length": true, "array_upper": true, "array_lower": true, "array_position": true,
 	"array_agg": true, "string_agg": true, "bool_and": true, "bool_or": true, "every": true, "stddev": true,
 	"stddev_pop": true, "stddev_samp": true, "variance": true, "var_pop": true, "var_samp": true,
@@ -1235,6 +1235,10 @@ func (b *binder) builtin(name string, args []expr) (expr, error) {
 		return text("public")
 	case "current_database":
 		return text(b.ident.database)
+	case "octet_length", "initcap", "reverse", "repeat", "left", "right", "strpos", "replace",
+		"starts_with", "md5", "ascii", "chr", "split_part":
+		e, _, err := b.stringFunc(name, args)
+		return e, err
 	case "lower", "upper":
 		if len(args) != 1 || !(args[0].typ().Kind.IsString() || args[0].typ().Kind == types.Unknown) {
 			return nil, undefined()
