@@ -28,6 +28,9 @@ type client struct {
 	multi  multiState
 	watch  *watchState
 	inExec bool
+	// localSlots, in the replay client, are the reply offsets of the
+	// node-local commands the real client runs after EXEC (exec_local.go).
+	localSlots []int
 
 	// sub is the connection's pub/sub state, from its first subscription
 	// (pubsub.go).

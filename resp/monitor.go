@@ -398,7 +398,10 @@ func appendRepr(dst, b []byte) []byte {
 // cmdMonitor serves MONITOR: the connection receives every command this
 // node runs from then on, until it disconnects.
 func cmdMonitor(c *client, args [][]byte) action {
-	if c.inExec || c.conn == nil {
+	if c.inExec {
+		return errAction("ERR MONITOR isn't allowed for DENY BLOCKING client")
+	}
+	if c.conn == nil {
 		return errAction(msgNotInExec)
 	}
 	if c.ext.monitor.Load() {

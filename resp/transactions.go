@@ -205,7 +205,7 @@ func cmdExec(c *client, args [][]byte) action {
 			w.WriteNullArray()
 		default:
 			c.db = int(res[1])
-			w.WriteRaw(res[2:])
+			c.writeExecReplies(ctx, w, res[2:], ms.queue)
 		}
 	})
 }
@@ -259,7 +259,7 @@ func execMutation(muts map[string]layers.MutationFunc) layers.MutationFunc {
 		}
 		c := &client{s: srv, db: int(db), inExec: true}
 		c.w.resp3 = resp3
-		c.w.b = append(c.w.b, execDone, 0)
+		c.w.b = append(c.w.b, execDone, 0, 0) // status, db, local slots
 		c.w.WriteArray(len(cmds))
 		for _, args := range cmds {
 			if err := c.replay(m, muts, args); err != nil {
@@ -267,7 +267,7 @@ func execMutation(muts map[string]layers.MutationFunc) layers.MutationFunc {
 			}
 		}
 		c.w.b[1] = byte(c.db)
-		return c.w.b, nil
+		return finishExecResult(c.w.b, c.localSlots), nil
 	}
 }
 
@@ -282,6 +282,10 @@ func (c *client) replay(m layers.Mutator, muts map[string]layers.MutationFunc, a
 		// Checked when queued; only a newer node's command could get
 		// here.
 		c.w.WriteError(unknownCommandMsg(args))
+		return nil
+	}
+	if localInExec(cmd.name) {
+		c.localSlots = append(c.localSlots, len(c.w.b))
 		return nil
 	}
 	a := cmd.run(c, args)
