@@ -114,6 +114,7 @@ type Store struct {
 	// acknowledged by earlier leaders, and it may answer read-index requests.
 	readyTerm atomic.Uint64
 	readIdx   batcher
+	lease     atomic.Pointer[readLease] // leaseReadIndex
 	fwd       forwarder
 	client    *http.Client
 	hints     hintHandlers
@@ -556,7 +557,39 @@ func (s *Store) pause(ctx context.Context) bool {
 // rounds: one round (a heartbeat quorum on the leader, one HTTP request on a
 // follower) answers every caller that was waiting when it started.
 func (s *Store) readIndex(ctx context.Context) (uint64, error) {
+	if idx, ok := s.leaseReadIndex(); ok {
+		return idx, nil
+	}
 	return s.readIdx.wait(ctx)
+}
+
+// A leader's read lease. After a leadership confirmation that started at
+// time T, no other node can become leader before T plus the followers'
+// heartbeat timeout: a follower that heard from this leader after T
+// refuses votes until its own heartbeat timeout (at least
+// HeartbeatTimeout) passes without contact, and a quorum of them did hear
+// from it. Until half of that has passed (a margin for clock rate drift
+// between machines), this node's commit index is at least the commit index
+// of any write acknowledged so far, so reads need no new round. A change
+// of term ends the lease; Aspen never transfers leadership, the one case
+// where followers vote while they still know a leader.
+type readLease struct {
+	term  uint64
+	until time.Time // monotonic
+}
+
+// leaseReadIndex returns the commit index without a confirmation round
+// while the lease of the current term holds.
+func (s *Store) leaseReadIndex() (uint64, bool) {
+	l := s.lease.Load()
+	if l == nil || time.Now().After(l.until) || s.raft.State() != raft.Leader {
+		return 0, false
+	}
+	term := s.raft.CurrentTerm()
+	if l.term != term || s.readyTerm.Load() != term {
+		return 0, false
+	}
+	return s.raft.CommitIndex(), true
 }
 
 // readIndexRound does one confirmation, for all the callers batched into it.
@@ -588,12 +621,14 @@ func (s *Store) leaderReadIndex(ctx context.Context) (uint64, error) {
 	}
 	term := s.raft.CurrentTerm()
 	idx := s.raft.CommitIndex()
+	start := time.Now()
 	if err := s.raft.VerifyLeader().Error(); err != nil {
 		return 0, ErrNoLeader
 	}
 	if s.raft.CurrentTerm() != term {
 		return 0, ErrNoLeader
 	}
+	s.lease.Store(&readLease{term: term, until: start.Add(s.cfg.HeartbeatTimeout / 2)})
 	return idx, nil
 }
 
@@ -612,13 +647,22 @@ type batchResult struct {
 	err error
 }
 
+// wait returns the result of a round that started after the call. The
+// first caller to find no round running runs that round itself (no
+// goroutine per round when reads come one at a time); callers that
+// arrived during it get a goroutine that runs rounds until none is left.
 func (b *batcher) wait(ctx context.Context) (uint64, error) {
 	ch := make(chan batchResult, 1)
 	b.mu.Lock()
 	b.pending = append(b.pending, ch)
 	if !b.running {
 		b.running = true
-		go b.loop()
+		b.mu.Unlock()
+		if b.runRound() {
+			go b.loop()
+		}
+		r := <-ch // answered by the round just run
+		return r.idx, r.err
 	}
 	b.mu.Unlock()
 	select {
@@ -629,21 +673,29 @@ func (b *batcher) wait(ctx context.Context) (uint64, error) {
 	}
 }
 
+// runRound answers the waiting callers with one round and reports whether
+// more callers arrived meanwhile; when none did, the batcher stops
+// running.
+func (b *batcher) runRound() (more bool) {
+	b.mu.Lock()
+	batch := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	idx, err := b.round()
+	for _, ch := range batch {
+		ch <- batchResult{idx, err}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.pending) == 0 {
+		b.running = false
+		return false
+	}
+	return true
+}
+
 func (b *batcher) loop() {
-	for {
-		b.mu.Lock()
-		batch := b.pending
-		b.pending = nil
-		if len(batch) == 0 {
-			b.running = false
-			b.mu.Unlock()
-			return
-		}
-		b.mu.Unlock()
-		idx, err := b.round()
-		for _, ch := range batch {
-			ch <- batchResult{idx, err}
-		}
+	for b.runRound() {
 	}
 }
 
