@@ -6,6 +6,7 @@ package pgwire
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -164,8 +165,8 @@ func (c *conn) copyIn(req *planner.CopyRequest) {
 	defer done()
 	p := &copyParser{req: req, max: c.srv.cfg.MaxMessageSize, header: req.Options.Header}
 	var failure error
-	row := func(vals []planner.Value) bool {
-		if err := c.sess.CopyRow(ctx, vals); err != nil {
+	row := func(vals []planner.Value, line planner.CopyLine) bool {
+		if err := c.sess.CopyRow(ctx, vals, line); err != nil {
 			failure = err
 			return false
 		}
@@ -224,13 +225,29 @@ type copyParser struct {
 	req    *planner.CopyRequest
 	buf    []byte
 	max    int
-	header bool // a header line is still to skip
-	ended  bool // saw the end-of-data marker
-	binHdr bool // binary header consumed
+	header bool  // a header line is still to skip
+	ended  bool  // saw the end-of-data marker
+	binHdr bool  // binary header consumed
+	line   int64 // lines (rows, in binary) read so far, for error contexts
+}
+
+// rowFunc takes one parsed row and where it came from; false stops the
+// parse (the row failed).
+type rowFunc func(vals []planner.Value, line planner.CopyLine) bool
+
+// where gives err the context of the line being read, with text.
+func (p *copyParser) where(err error, text []byte) error {
+	var e *sqlerr.Error
+	if !errors.As(err, &e) || e.Where != "" {
+		return err
+	}
+	cp := *e
+	cp.Where = planner.CopyContext(p.req.Table, planner.CopyLine{Number: p.line, Text: text, Binary: p.req.Options.Format == "binary"}, true)
+	return &cp
 }
 
 // feed adds a chunk and emits the rows it completes.
-func (p *copyParser) feed(data []byte, row func([]planner.Value) bool) error {
+func (p *copyParser) feed(data []byte, row rowFunc) error {
 	if p.ended {
 		return nil
 	}
@@ -247,7 +264,7 @@ func (p *copyParser) feed(data []byte, row func([]planner.Value) bool) error {
 }
 
 // finish emits the last row, which may lack its line end.
-func (p *copyParser) finish(row func([]planner.Value) bool) error {
+func (p *copyParser) finish(row rowFunc) error {
 	if p.ended {
 		return nil
 	}
@@ -262,7 +279,7 @@ func (p *copyParser) finish(row func([]planner.Value) bool) error {
 }
 
 // rows emits complete rows from buf and returns the bytes consumed.
-func (p *copyParser) rows(row func([]planner.Value) bool, atEOF bool) (int, error) {
+func (p *copyParser) rows(row rowFunc, atEOF bool) (int, error) {
 	if p.req.Options.Format == "binary" {
 		return p.binaryRows(row)
 	}
@@ -271,27 +288,35 @@ func (p *copyParser) rows(row func([]planner.Value) bool, atEOF bool) (int, erro
 		var vals []planner.Value
 		var n int
 		var err error
-		if p.req.Options.Format == "csv" {
+		csv := p.req.Options.Format == "csv"
+		if csv {
 			vals, n, err = parseCSVRecord(p.buf[off:], p.req.Options, atEOF)
 		} else {
 			vals, n, err = parseTextLine(p.buf[off:], p.req.Options, atEOF)
 		}
 		if err != nil {
-			return off, err
+			p.line++
+			text := p.buf[off:]
+			if i := bytes.IndexByte(text, '\n'); i >= 0 && !csv {
+				text = text[:i]
+			}
+			return off, p.where(err, text)
 		}
 		if n == 0 {
 			break // incomplete
 		}
+		raw := bytes.TrimSuffix(bytes.TrimSuffix(p.buf[off:off+n], []byte("\n")), []byte("\r"))
 		off += n
 		if vals == nil {
 			p.ended = true
 			return off, nil
 		}
+		p.line++
 		if p.header {
 			p.header = false
 			continue
 		}
-		if !row(vals) {
+		if !row(vals, planner.CopyLine{Number: p.line, Text: raw}) {
 			return off, nil
 		}
 	}
@@ -472,7 +497,7 @@ func parseCSVRecord(b []byte, o planner.CopyOptions, atEOF bool) ([]planner.Valu
 
 // binaryRows parses COPY's binary format: the header once, then tuples
 // of (int16 count, per field int32 length or -1, bytes), then -1.
-func (p *copyParser) binaryRows(row func([]planner.Value) bool) (int, error) {
+func (p *copyParser) binaryRows(row rowFunc) (int, error) {
 	b := p.buf
 	off := 0
 	if !p.binHdr {
@@ -502,8 +527,10 @@ func (p *copyParser) binaryRows(row func([]planner.Value) bool) (int, error) {
 			p.ended = true
 			return len(b), nil
 		}
+		line := planner.CopyLine{Number: p.line + 1, Binary: true}
 		if count != len(p.req.Columns) {
-			return off, sqlerr.New("22P04", "row field count is %d, expected %d", count, len(p.req.Columns))
+			p.line++
+			return off, p.where(sqlerr.New("22P04", "row field count is %d, expected %d", count, len(p.req.Columns)), nil)
 		}
 		pos := 2
 		vals := make([]planner.Value, count)
@@ -528,6 +555,12 @@ func (p *copyParser) binaryRows(row func([]planner.Value) bool) (int, error) {
 			}
 			v, err := decodeParam(rest[pos:pos+n:pos+n], p.req.Columns[i].TypeOID, binaryFormat)
 			if err != nil {
+				var e *sqlerr.Error
+				if errors.As(err, &e) && e.Where == "" {
+					cp := *e
+					cp.Where = planner.CopyContext(p.req.Table, line, false) + ", column " + p.req.Columns[i].Name
+					err = &cp
+				}
 				return off, err
 			}
 			vals[i] = v
@@ -537,7 +570,8 @@ func (p *copyParser) binaryRows(row func([]planner.Value) bool) (int, error) {
 			return off, nil
 		}
 		off += pos
-		if !row(vals) {
+		p.line++
+		if !row(vals, line) {
 			return off, nil
 		}
 	}

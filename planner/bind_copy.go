@@ -19,9 +19,11 @@ type copySpec struct {
 	// the target columns of COPY FROM.
 	source string
 	// rel and cols name the target of COPY FROM (cols empty: all).
-	rel  string
-	cols []string
-	opts CopyOptions
+	rel string
+	// table is the table's name as COPY's error contexts print it.
+	table string
+	cols  []string
+	opts  CopyOptions
 }
 
 // copyOf returns the COPY statement st holds, bound, or nil when st is
@@ -79,6 +81,7 @@ func bindCopy(cs *pg_query.CopyStmt) (*copySpec, error) {
 		rel = quoteIdent(cs.Relation.Schemaname) + "." + rel
 	}
 	spec.rel = rel
+	spec.table = cs.Relation.Relname
 	target := "*"
 	if len(cs.Attlist) > 0 {
 		names := make([]string, len(cs.Attlist))

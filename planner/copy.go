@@ -7,8 +7,10 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aspen-db/aspen/planner/sqlerr"
 	"github.com/aspen-db/aspen/planner/types"
@@ -38,6 +40,57 @@ type CopyRequest struct {
 	// Columns are the data's columns: the COPY TO query's result columns,
 	// or the target columns of COPY FROM, in order.
 	Columns []Column
+	// Table is the name of COPY FROM's table as error contexts print it.
+	Table string
+}
+
+// CopyLine locates a row of COPY FROM data for error contexts: its line
+// number (counting the header line) and, in the text formats, its text
+// without the line end.
+type CopyLine struct {
+	Number int64
+	Text   []byte
+	Binary bool
+}
+
+// maxCopyDisplay is the most bytes of data an error context quotes, as
+// in PostgreSQL; longer data is cut and followed by "...".
+const maxCopyDisplay = 100
+
+// CopyContext is the CONTEXT of an error at line of COPY FROM into table:
+// with the line's text when there is one (errors reading the line, and
+// row errors other than unique violations, which PostgreSQL reports after
+// the row left its line buffer).
+func CopyContext(table string, line CopyLine, withText bool) string {
+	w := "COPY " + table + ", line " + strconv.FormatInt(line.Number, 10)
+	if withText && !line.Binary {
+		w += ": \"" + clipDisplay(line.Text) + "\""
+	}
+	return w
+}
+
+// clipDisplay cuts b to maxCopyDisplay bytes on a UTF-8 boundary, adding
+// "..." when it cut.
+func clipDisplay(b []byte) string {
+	if len(b) <= maxCopyDisplay {
+		return string(b)
+	}
+	n := maxCopyDisplay
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return string(b[:n]) + "..."
+}
+
+// withWhere sets the context of err when it is a SQL error without one.
+func withWhere(err error, where string) error {
+	var e *sqlerr.Error
+	if errors.As(err, &e) && e.Where == "" {
+		cp := *e
+		cp.Where = where
+		return &cp
+	}
+	return err
 }
 
 // copyIn is the state of a COPY FROM STDIN between its statement and its
@@ -47,6 +100,7 @@ type copyIn struct {
 	types []types.T
 	names []string
 	rows  int64
+	table string
 }
 
 // execCopy runs a COPY statement's own part.
@@ -115,25 +169,26 @@ func (s *Session) execCopy(ctx context.Context, spec *copySpec) (*Result, error)
 	for i, c := range cols {
 		colNames[i] = c.Name
 	}
-	s.copy = &copyIn{plan: ip, types: resolved, names: colNames}
-	return &Result{Copy: &CopyRequest{In: true, Options: spec.opts, Columns: cols}}, nil
+	s.copy = &copyIn{plan: ip, types: resolved, names: colNames, table: spec.table}
+	return &Result{Copy: &CopyRequest{In: true, Options: spec.opts, Columns: cols, Table: spec.table}}, nil
 }
 
 // CopyRow inserts one row of a COPY FROM STDIN: one value per column of
 // the CopyRequest, each Null, a TextValue in the column type's text input
-// format, or a typed value. After an error the protocol must still call
-// CopyFail or CopyDone (which then reports the error's state).
-func (s *Session) CopyRow(ctx context.Context, row []Value) (err error) {
+// format, or a typed value. line locates the row for the error's context.
+// After an error the protocol must still call CopyFail or CopyDone (which
+// then reports the error's state).
+func (s *Session) CopyRow(ctx context.Context, row []Value, line CopyLine) (err error) {
 	defer s.recoverPanic(&err)
 	c := s.copy
 	if c == nil {
 		return sqlerr.New(sqlerr.ProtocolViolation, "no COPY FROM STDIN in progress")
 	}
 	if len(row) < len(c.types) {
-		return sqlerr.New("22P04", "missing data for column %q", c.names[len(row)])
+		return withWhere(sqlerr.New("22P04", "missing data for column %q", c.names[len(row)]), CopyContext(c.table, line, true))
 	}
 	if len(row) > len(c.types) {
-		return sqlerr.New("22P04", "extra data after last expected column")
+		return withWhere(sqlerr.New("22P04", "extra data after last expected column"), CopyContext(c.table, line, true))
 	}
 	vals := make([]types.Value, len(row))
 	for i, v := range row {
@@ -145,11 +200,18 @@ func (s *Session) CopyRow(ctx context.Context, row []Value) (err error) {
 			vals[i], err = types.Cast(v, c.types[i], types.CastExplicit)
 		}
 		if err != nil {
-			return err
+			where := CopyContext(c.table, line, false) + ", column " + c.names[i]
+			if !line.Binary {
+				where += ": \"" + clipDisplay([]byte(v.Str())) + "\""
+			}
+			return withWhere(err, where)
 		}
 	}
 	if _, _, err := s.execInsert(ctx, s.tx, c.plan, &evalCtx{params: vals}); err != nil {
-		return ctxErr(ctx, err)
+		err = ctxErr(ctx, err)
+		var e *sqlerr.Error
+		unique := errors.As(err, &e) && e.Code == sqlerr.UniqueViolation
+		return withWhere(err, CopyContext(c.table, line, !unique))
 	}
 	c.rows++
 	return nil

@@ -75,6 +75,10 @@ type Error struct {
 	Detail   string
 	Hint     string
 	Position int
+	// Where is the context PostgreSQL prints after CONTEXT: where in
+	// the statement's work the error arose ("COPY t, line 2, column b:
+	// "x"").
+	Where string
 	// Cause is an underlying Go error, if any (a store error behind a
 	// serialization failure); it is not sent to clients.
 	Cause error
