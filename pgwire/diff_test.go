@@ -72,9 +72,7 @@ func TestDifferentialGolden(t *testing.T) {
 
 // knownDiff lists blocks that differ from PostgreSQL for a reason still
 // to be fixed, and the reason.
-var knownDiff = map[string]string{
-	"SELECT id, row_number() OVER () FROM emp": "window functions are not built yet",
-}
+var knownDiff = map[string]string{}
 
 // skipDiff names golden files that are not meant to match PostgreSQL:
 // EXPLAIN prints Aspen's plans.

@@ -48,6 +48,8 @@ type binder struct {
 	aggContext string // where aggregates are refused, for the message
 	depth      int
 	ident      identity
+	// win is the window state of the SELECT being bound (bind_window.go).
+	win *winScope
 }
 
 // errAt attaches the position of loc to an *sqlerr.Error.
@@ -1120,8 +1122,8 @@ var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "m
 
 func (b *binder) bindFuncCall(f *pg_query.FuncCall) (expr, error) {
 	name := funcName(f)
-	if f.Over != nil {
-		return nil, b.errAt(sqlerr.Unsupported("window functions are not supported yet"), f.Location)
+	if isWindowCall(name, f) {
+		return b.bindWindowFunc(name, f)
 	}
 	if aggregateNames[name] {
 		return b.bindAggregate(name, f)

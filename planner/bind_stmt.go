@@ -199,8 +199,6 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		return b.bindQuery(s, r)
 	case s.IntoClause != nil:
 		return nil, sqlerr.Unsupported("SELECT INTO is not supported yet")
-	case len(s.WindowClause) > 0:
-		return nil, sqlerr.Unsupported("window functions are not supported yet")
 	case s.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES:
 		return nil, sqlerr.Unsupported("FETCH ... WITH TIES is not supported yet")
 	}
@@ -219,6 +217,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		b.sc = sc.parent
 		b.aggs = savedAggs
 	}()
+	defer b.beginWindows(s)()
 	p := &selectPlan{}
 	if len(s.DistinctClause) > 0 {
 		if len(s.DistinctClause) == 1 && s.DistinctClause[0].Node == nil {
@@ -241,8 +240,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		p.filter = pushFilter(p.from, p.filter)
 	}
 
-	// Select list, with aggregates allowed.
+	// Select list, with aggregates and window functions allowed.
 	b.aggAllowed = true
+	b.allowWindows(true)
 	type target struct {
 		e    expr
 		name string
@@ -304,6 +304,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 
 	// GROUP BY, over input rows: a number names a select-list entry, a
 	// bare name that is not a column may name an output.
+	b.allowWindows(false)
 	b.aggAllowed, b.aggContext = false, "GROUP BY"
 	for _, g := range s.GroupClause {
 		if c := g.GetAConst(); c != nil {
@@ -339,6 +340,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		}
 		p.groups = append(p.groups, e)
 	}
+	if err := b.checkGroupWindows(p.groups); err != nil {
+		return nil, err
+	}
 
 	// HAVING and ORDER BY may use aggregates.
 	b.aggAllowed = true
@@ -351,6 +355,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 			return nil, err
 		}
 	}
+	b.allowWindows(true)
 	for _, sn := range s.SortClause {
 		sb := sn.GetSortBy()
 		if sb == nil {
@@ -422,6 +427,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 			return nil, err
 		}
 	}
+	if err := b.bindWindowClause(); err != nil {
+		return nil, err
+	}
 
 	// Aggregation: rewrite the post-grouping expressions over the grouped
 	// row (group keys, then aggregate results).
@@ -439,14 +447,19 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 				return nil, err
 			}
 		}
+		if p.window, err = b.finishWindows(s, p); err != nil {
+			return nil, err
+		}
 		p.keepRep = b.needRep
+	} else if p.window, err = b.finishWindows(s, p); err != nil {
+		return nil, err
 	}
 
 	if err := b.checkLocking(s, p); err != nil {
 		return nil, err
 	}
 
-	if p.table != nil && !p.grouped && !p.distinct {
+	if p.table != nil && !p.grouped && !p.distinct && p.window == nil {
 		p.keyOrder, p.reverse = sortIsKeyOrder(p)
 		if !p.keyOrder && p.distinctOn == nil {
 			p.indexOrder = sortIsIndexOrder(p)
@@ -752,7 +765,7 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 			return nil, b.errAt(sqlerr.UndefinedFunctionErr("function %s with %d arguments does not exist", name, len(f.Args)), f.Location)
 		}
 		saved, savedCtx := b.aggAllowed, b.aggContext
-		b.aggAllowed, b.aggContext = false, ""
+		b.aggAllowed, b.aggContext = b.takeWindowAggArgs(), ""
 		arg, err := b.bindExpr(f.Args[0])
 		b.aggAllowed, b.aggContext = saved, savedCtx
 		if err != nil {

@@ -386,7 +386,7 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	if offset < 0 {
 		offset = 0
 	}
-	streaming := !p.grouped && !p.distinct && p.distinctOn == nil && (len(p.sort) == 0 || p.keyOrder || p.indexOrder > 0)
+	streaming := !p.grouped && p.window == nil && !p.distinct && p.distinctOn == nil && (len(p.sort) == 0 || p.keyOrder || p.indexOrder > 0)
 	var out [][]types.Value
 	project := func(row []types.Value) ([]types.Value, error) {
 		o := make([]types.Value, len(p.outputs))
@@ -400,13 +400,14 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		return o, nil
 	}
 	var groups *grouper
+	var winRows [][]types.Value // the window node's input
 	if p.grouped {
 		groups = newGrouper(p)
 	}
 	// ORDER BY ... LIMIT over ungrouped rows keeps only the first
 	// offset+limit rows of the order while scanning.
 	var top *topN
-	if !streaming && !p.grouped && !p.distinct && p.distinctOn == nil && len(p.sort) > 0 && limit >= 0 {
+	if !streaming && !p.grouped && p.window == nil && !p.distinct && p.distinctOn == nil && len(p.sort) > 0 && limit >= 0 {
 		top = &topN{keys: p.sort, n: int(min(offset+limit, 1<<30))}
 	}
 	seen := int64(0)
@@ -423,6 +424,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		}
 		if groups != nil {
 			return groups.add(ev, row, &mem)
+		}
+		if p.window != nil {
+			return collectWindowRow(&winRows, row, &mem)
 		}
 		if streaming {
 			seen++
@@ -486,7 +490,24 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 					continue
 				}
 			}
+			if p.window != nil {
+				winRows = append(winRows, g)
+				continue
+			}
 			o, err := project(g)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+	}
+	if p.window != nil {
+		wrows, err := execWindow(ev, p.window, winRows, &mem)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range wrows {
+			o, err := project(row)
 			if err != nil {
 				return nil, err
 			}

@@ -184,6 +184,7 @@ func explainSelect(p *selectPlan) *explainNode {
 		}
 		n = agg
 	}
+	n = explainWindow(p.window, n)
 	if p.distinct || p.distinctOn != nil {
 		n = &explainNode{name: "Unique", children: []*explainNode{n}}
 	}

@@ -50,6 +50,9 @@ func parse(sql string) ([]*parsedStmt, error) {
 			if strings.Contains(pe.Message, "stack depth limit exceeded") {
 				code = sqlerr.StatementTooComplex
 			}
+			if isFrameGrammarError(pe.Message) {
+				code = codeWindowing
+			}
 			return nil, &sqlerr.Error{Code: code, Message: pe.Message, Position: pe.Cursorpos}
 		}
 		return nil, &sqlerr.Error{Code: sqlerr.StatementTooComplex, Message: "statement is too complex to parse", Cause: err}

@@ -76,6 +76,9 @@ type selectPlan struct {
 	groups  []expr // over table rows
 	aggs    []*aggCall
 	having  expr // over grouped rows
+	// window, when set, computes window functions over the rows after
+	// grouping and HAVING; it appends their results to each row.
+	window *windowPlan
 	// outputs are the select list followed by hidden sort columns.
 	outputs  []expr
 	nvisible int
