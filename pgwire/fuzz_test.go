@@ -50,7 +50,7 @@ func FuzzMessages(f *testing.F) {
 		f.Add(s)
 	}
 	const maxMessage = 1 << 16
-	srv := NewServer(Config{Engine: planner.NewEngine(raftstoretest.New(f)), MaxMessageSize: maxMessage})
+	srv := NewServer(Config{Engine: planner.NewEngine(raftstoretest.NewWithMutations(f, planner.Mutations())), MaxMessageSize: maxMessage})
 	f.Cleanup(func() { srv.Close() })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		client, server := net.Pipe()

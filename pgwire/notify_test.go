@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 // mutations, with a hub for LISTEN.
 func startNotifyServer(t *testing.T) *testServer {
 	t.Helper()
-	store := raftstoretest.NewWithMutations(t, pubsub.Mutations())
+	muts := pubsub.Mutations()
+	maps.Copy(muts, planner.Mutations())
+	store := raftstoretest.NewWithMutations(t, muts)
 	hub, err := pubsub.New(store)
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func startServer(t testing.TB, cfg Config) *testServer {
 func startServerOn(t testing.TB, cfg Config, addr string) *testServer {
 	t.Helper()
 	if cfg.Engine == nil {
-		cfg.Engine = planner.NewEngine(raftstoretest.New(t))
+		cfg.Engine = planner.NewEngine(raftstoretest.NewWithMutations(t, planner.Mutations()))
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -1180,8 +1180,8 @@ var knownPGFunctions = map[string]bool{
 	"json_build_array": true, "jsonb_build_array": true, "to_json": true, "to_jsonb": true, "jsonb_set": true,
 	"jsonb_array_elements": true, "jsonb_each": true, "json_array_elements": true, "json_each": true,
 	"jsonb_typeof": true, "jsonb_array_length": true, "jsonb_pretty": true, "row_to_json": true,
-	"generate_series": true, "generate_subscripts": true, "unnest": true, "nextval": true, "currval": true,
-	"setval": true, "lastval": true, "row_number": true, "rank": true, "dense_rank": true, "ntile": true,
+	"generate_series": true, "generate_subscripts": true, "unnest": true,
+	"row_number": true, "rank": true, "dense_rank": true, "ntile": true,
 	"lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true, "percent_rank": true,
 	"cume_dist": true, "gen_random_uuid": true, "uuid_generate_v4": true, "format_type": true,
 	"obj_description": true, "col_description": true, "set_config": true, "current_setting": true,
@@ -1223,6 +1223,9 @@ func (b *binder) builtin(name string, args []expr) (expr, error) {
 			return nil, undefined()
 		}
 		return &constExpr{v: types.NewText(v), t: types.TText, loc: -1}, nil
+	}
+	if e, ok, err := b.sequenceFunc(name, args); ok {
+		return e, err
 	}
 	if e, ok, err := b.dateTimeFunc(name, args); ok || err != nil {
 		return e, err

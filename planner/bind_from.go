@@ -333,6 +333,9 @@ func (b *binder) openRelation(rv *pg_query.RangeVar, r layers.Reader) (*tableInf
 			if !errors.Is(verr, sqlrows.ErrTableNotFound) {
 				return nil, nil, fmt.Errorf("load view %q: %w", rv.Relname, verr)
 			}
+			if q, ok, err := b.bindSequenceRel(rv, r); ok {
+				return nil, q, err
+			}
 			if b.hiddenCTE(rv.Relname) {
 				return nil, nil, b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", rv.Relname).
 					WithDetail("There is a WITH item named %q, but it cannot be referenced from this part of the query.", rv.Relname).

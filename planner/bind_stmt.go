@@ -62,7 +62,7 @@ func (b *binder) bindNode(n *pg_query.Node, r layers.Reader) (plan, error) {
 	case *pg_query.Node_ViewStmt:
 		return b.bindCreateView(x.ViewStmt, r)
 	case *pg_query.Node_TruncateStmt:
-		p := &truncatePlan{}
+		p := &truncatePlan{restart: x.TruncateStmt.RestartSeqs}
 		for _, n := range x.TruncateStmt.Relations {
 			rv := n.GetRangeVar()
 			if rv == nil {
@@ -129,6 +129,9 @@ func (b *binder) openRangeVar(rv *pg_query.RangeVar, r layers.Reader, verb strin
 					return nil, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", rv.Relname)
 				}
 				return b.openUpdatableView(v, rv, r, verb)
+			}
+			if serr := b.sequenceTargetErr(rv, r, verb); serr != nil {
+				return nil, serr
 			}
 		}
 		return nil, err
@@ -1215,8 +1218,6 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		return nil, sqlerr.Unsupported("WITH is not supported yet")
 	case s.OnConflictClause != nil:
 		return nil, sqlerr.Unsupported("ON CONFLICT is not supported yet")
-	case s.Override != pg_query.OverridingKind_OVERRIDING_NOT_SET && s.Override != pg_query.OverridingKind_OVERRIDING_KIND_UNDEFINED:
-		return nil, sqlerr.Unsupported("OVERRIDING is not supported yet")
 	}
 	ti, err := b.openRangeVar(s.Relation, r, "insert into")
 	if err != nil {
@@ -1308,6 +1309,9 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 				}
 			}
 		}
+		if err := b.applyOverriding(s, ti, targets, sel.ValuesLists); err != nil {
+			return nil, err
+		}
 		saved := b.sc
 		b.sc = nil
 		rows, err := b.bindValuesRows(sel.ValuesLists, ti, targets, targetLocs, len(s.Cols) > 0, defaultOf)
@@ -1347,6 +1351,9 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 				return nil, err
 			}
 			p.casts = append(p.casts, c)
+		}
+		if err := b.overrideSelect(s, ti, targets, p.casts, defaultOf); err != nil {
+			return nil, err
 		}
 		for i := range ti.cols {
 			if _, err := defaultOf(i); err != nil {
@@ -1445,6 +1452,9 @@ func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, erro
 				return nil, err
 			}
 		} else {
+			if err := identityUpdate(ti.cols[i]); err != nil {
+				return nil, err
+			}
 			if e, err = b.bindExpr(rt.Val); err != nil {
 				return nil, err
 			}
@@ -1563,7 +1573,7 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 					return nil, b.errAt(sqlerr.New(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Colname), cd.Location)
 				}
 			}
-			t, err := b.resolveType(cd.TypeName)
+			t, serial, err := b.resolveColumnType(cd.TypeName)
 			if err != nil {
 				return nil, err
 			}
@@ -1597,13 +1607,17 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 					uniqueCols = append(uniqueCols, []string{cd.Colname})
 					uniqueLocs = append(uniqueLocs, c.Location)
 					p.uniqueNames = append(p.uniqueNames, c.Conname)
-				case pg_query.ConstrType_CONSTR_IDENTITY, pg_query.ConstrType_CONSTR_GENERATED:
-					return nil, b.errAt(sqlerr.Unsupported("identity and generated columns are not supported yet"), c.Location)
+				case pg_query.ConstrType_CONSTR_IDENTITY: // see sequenceColumn
+				case pg_query.ConstrType_CONSTR_GENERATED:
+					return nil, b.errAt(sqlerr.Unsupported("generated columns are not supported yet"), c.Location)
 				default:
 					if err := tableConstraint(c); err != nil {
 						return nil, err
 					}
 				}
+			}
+			if err := b.sequenceColumn(cd, serial, &col, p); err != nil {
+				return nil, err
 			}
 			p.cols = append(p.cols, col)
 		case *pg_query.Node_Constraint:

@@ -29,6 +29,9 @@ type colInfo struct {
 	t       types.T
 	notNull bool
 	def     string // default's SQL text
+	// identity is 'a' (GENERATED ALWAYS) or 'd' (BY DEFAULT) for an
+	// identity column, whose def is its sequence's nextval.
+	identity byte
 }
 
 // loadTable reads a table's descriptor in r. A missing table is 42P01.
@@ -52,7 +55,11 @@ func (e *Engine) openTable(desc *sqlrows.TableDesc) (*tableInfo, error) {
 			return nil, fmt.Errorf("table %q column %q: unsupported type OID %d", desc.Name, c.Name, c.TypeOID)
 		}
 		t.Mod = c.TypeMod
-		ti.cols = append(ti.cols, colInfo{name: c.Name, t: t, notNull: c.NotNull, def: c.Default})
+		ci := colInfo{name: c.Name, t: t, notNull: c.NotNull, def: c.Default}
+		if c.Identity != "" {
+			ci.identity = c.Identity[0]
+		}
+		ti.cols = append(ti.cols, ci)
 	}
 	tbl, err := e.cat.Open(desc, ti.keyOf)
 	if err != nil {

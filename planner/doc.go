@@ -6,6 +6,7 @@
 // # API (used by pgwire)
 //
 //	eng := planner.NewEngine(kv)     // one per server, safe for concurrent use
+//	                                 // (kv registers planner.Mutations())
 //	s := eng.NewSession()            // one per connection, not concurrent
 //	defer s.Close()
 //
@@ -79,6 +80,9 @@
 //	exec_query.go  joins (hash join on equi-join keys, nested loop
 //	               otherwise), subqueries, set operations
 //	exec_ddl.go    DROP TABLE/VIEW/INDEX, CREATE INDEX/VIEW
+//	bind_sequence.go, sequence.go
+//	               sequences: CREATE/ALTER/DROP SEQUENCE, SERIAL and
+//	               IDENTITY columns, nextval/currval/setval/lastval
 //	catalog.go     tables as the planner sees them (over layers/sqlrows)
 //	session.go     Engine, Session, Prepared, Result: the API above
 //	types/         SQL types: OIDs, text I/O, casts, arithmetic, ordering
@@ -108,8 +112,17 @@
 // uncorrelated subqueries hold their rows, all counted against
 // maxQueryMemory (53200 past it). Nothing spills to disk yet.
 //
+// Sequences: nextval is not transactional, as in PostgreSQL. It takes
+// values with a deterministic store mutation (sqlrows.NextvalOp, decided
+// at apply time on every replica) committed on its own, outside the
+// session's transaction: a rollback gives nothing back, and concurrent
+// sessions never get the same value nor conflict. setval and RESTART
+// write the state on their own too. A session keeps PostgreSQL's
+// per-session cache (CACHE n reserves n values per round trip), currval
+// and lastval. Definitions are transactional catalog entries like tables.
+//
 // Storage is layers/sqlrows: rows at ("sql", tableID, "r", pk...),
 // secondary indexes (unique or not) at ("sql", tableID, "i", indexID,
-// ...), the catalog (tables, views, index names) under ("sys", "sql",
-// ...).
+// ...), sequence state at ("sql", seqID, "q"), the catalog (tables,
+// views, index names, sequences) under ("sys", "sql", ...).
 package planner

@@ -1157,12 +1157,15 @@ func (s *Session) execDelete(ctx context.Context, tx layers.Txn, p *deletePlan, 
 }
 
 func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.Error, error) {
+	if err := s.createOwnedSequences(tx, p); err != nil {
+		return nil, err
+	}
 	desc := &sqlrows.TableDesc{Name: p.name, PrimaryKey: p.pk}
 	if len(p.pk) > 0 {
 		desc.PKName = p.name + "_pkey"
 	}
 	for _, c := range p.cols {
-		desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: c.name, TypeOID: c.t.OID(), TypeMod: c.t.Mod, NotNull: c.notNull, Default: c.def})
+		desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: c.name, TypeOID: c.t.OID(), TypeMod: c.t.Mod, NotNull: c.notNull, Default: c.def, Identity: identityCode(c.identity)})
 	}
 	used := map[string]bool{desc.PKName: true}
 	for i, cols := range p.uniques {

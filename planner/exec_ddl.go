@@ -32,6 +32,11 @@ func (s *Session) relationKind(r layers.Reader, name string) (string, error) {
 	} else if !errors.Is(err, sqlrows.ErrIndexNotFound) {
 		return "", err
 	}
+	if _, err := s.eng.cat.Sequence(r, name); err == nil {
+		return "sequence", nil
+	} else if !errors.Is(err, sqlrows.ErrSequenceNotFound) {
+		return "", err
+	}
 	return "", nil
 }
 
@@ -48,6 +53,8 @@ func wrongKindErr(name, want, got string) *sqlerr.Error {
 		return e.WithHint("Use DROP TABLE to remove a table.")
 	case "view":
 		return e.WithHint("Use DROP VIEW to remove a view.")
+	case "sequence":
+		return e.WithHint("Use DROP SEQUENCE to remove a sequence.")
 	}
 	return e.WithHint("Use DROP INDEX to remove an index.")
 }
@@ -83,7 +90,9 @@ func (s *Session) execDropTable(tx layers.Txn, p *dropTablePlan) ([]*sqlerr.Erro
 		}
 		switch kind {
 		case "table":
-			err = s.eng.cat.DropTable(tx, name)
+			if err = s.dropOwnedSequences(tx, name); err == nil {
+				err = s.eng.cat.DropTable(tx, name)
+			}
 		case "view":
 			err = s.eng.cat.DropView(tx, name)
 		case "index":

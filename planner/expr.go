@@ -28,6 +28,8 @@ type evalCtx struct {
 	work map[*workTable][][]types.Value
 	// env is the session's TimeZone and the statement time.
 	env *types.Env
+	// sess runs the sequence functions (nil at bind time).
+	sess *Session
 }
 
 // expr is a bound, typed scalar expression. Plan nodes hold exprs; eval

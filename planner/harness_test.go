@@ -5,6 +5,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -18,7 +19,9 @@ import (
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
 	// The store registers the mutations NOTIFY commits.
-	return NewEngine(raftstoretest.NewWithMutations(t, pubsub.Mutations()))
+	muts := pubsub.Mutations()
+	maps.Copy(muts, Mutations())
+	return NewEngine(raftstoretest.NewWithMutations(t, muts))
 }
 
 // render prints results and an error the way the golden files hold them.

@@ -167,6 +167,7 @@ type createTablePlan struct {
 	pk          []int
 	uniques     [][]int
 	uniqueNames []string
+	seqs        []ownedSeq // SERIAL and identity columns' sequences
 }
 
 func (p *createTablePlan) columns() []Column { return nil }
@@ -183,7 +184,8 @@ func (p *dropTablePlan) columns() []Column { return nil }
 
 // truncatePlan is TRUNCATE.
 type truncatePlan struct {
-	tables []*tableInfo
+	tables  []*tableInfo
+	restart bool // RESTART IDENTITY
 }
 
 func (p *truncatePlan) columns() []Column { return nil }

@@ -136,6 +136,8 @@ type Session struct {
 	pid      uint32
 	// savepoints are the block's savepoints, oldest first.
 	savepoints []savepoint
+	// seq is the session's sequence cache, currval and lastval.
+	seq seqSession
 }
 
 // savepoint is a SAVEPOINT of the open block: the store transaction's
@@ -394,6 +396,9 @@ func isUtility(st *parsedStmt) bool {
 	if spec, err := roleOf(st); spec != nil || err != nil {
 		return true
 	}
+	if isSeqStmt(st) {
+		return true
+	}
 	return isMaintenance(st)
 }
 
@@ -535,6 +540,13 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		}
 		return s.execNotify(ctx, spec)
 	}
+	if spec, err := seqStmtOf(s.eng, st); spec != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return s.execSeqStmt(ctx, spec)
+	}
+	s.discardSequences(st)
 	if spec, err := copyOf(st); spec != nil || err != nil {
 		if err != nil {
 			return nil, err
@@ -563,7 +575,7 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	ev := &evalCtx{params: params, env: s.ident.env}
+	ev := &evalCtx{params: params, env: s.ident.env, sess: s}
 	if s.tx != nil {
 		ev.attach(ctx, s.tx)
 	}
@@ -635,6 +647,11 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	case *truncatePlan:
 		for _, ti := range p.tables {
 			s.eng.cat.Truncate(s.tx, ti.desc)
+		}
+		if p.restart {
+			if err := s.restartOwnedSequences(ctx, s.tx, p.tables); err != nil {
+				return nil, err
+			}
 		}
 		res.Tag = "TRUNCATE TABLE"
 	case *dropTablePlan:

@@ -41,7 +41,7 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 	for _, d := range descs {
 		t := syscat.UserTable{ID: d.ID, Name: d.Name, PrimaryKey: d.PrimaryKey, PKName: d.PKName}
 		for _, c := range d.Columns {
-			t.Columns = append(t.Columns, syscat.UserColumn{Name: c.Name, TypeOID: c.TypeOID, TypeMod: c.TypeMod, NotNull: c.NotNull, Default: c.Default})
+			t.Columns = append(t.Columns, syscat.UserColumn{Name: c.Name, TypeOID: c.TypeOID, TypeMod: c.TypeMod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity})
 		}
 		for _, ix := range d.Indexes {
 			t.Indexes = append(t.Indexes, syscat.UserIndex{ID: ix.ID, Name: ix.Name, Columns: ix.Columns, Unique: ix.Unique,
@@ -64,6 +64,9 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 			uv.Columns = append(uv.Columns, c)
 		}
 		snap.Views = append(snap.Views, uv)
+	}
+	if err := b.addSequences(snap, r); err != nil {
+		return nil, err
 	}
 	return snap, nil
 }

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -152,7 +153,9 @@ func main() {
 // mutations gathers the deterministic operations of every layer; each node
 // registers the same set.
 func mutations() map[string]layers.MutationFunc {
-	return resp.Mutations()
+	all := resp.Mutations()
+	maps.Copy(all, planner.Mutations())
+	return all
 }
 
 func run(ctx context.Context, c config, logger *slog.Logger) error {

@@ -6,9 +6,11 @@
 //	("sys", "sql", "t", name)            -> table descriptor (JSON)
 //	("sys", "sql", "v", name)            -> view descriptor (JSON)
 //	("sys", "sql", "x", name)            -> name of the table of an index
+//	("sys", "sql", "s", name)            -> sequence descriptor (JSON)
 //	("sys", "sql", "next_table_id")      -> last table id handed out
 //	("sql", tableID, "r", pk...)         -> row: the tuple of column values
 //	("sql", tableID, "i", indexID, ...)  -> index entries (layers/index)
+//	("sql", seqID, "q")                  -> sequence state (sequence.go)
 //
 // Every read and write goes through the caller's transaction, so that DDL
 // is transactional and replicated like any other write, and two sessions
@@ -62,6 +64,9 @@ type ColumnDesc struct {
 	// Default is the SQL text of the column's default expression, empty
 	// for none (NULL).
 	Default string `json:"default,omitempty"`
+	// Identity is "a" for GENERATED ALWAYS AS IDENTITY, "d" for BY
+	// DEFAULT, empty otherwise; Default then holds the sequence's nextval.
+	Identity string `json:"identity,omitempty"`
 }
 
 // IndexDesc describes a secondary index.
@@ -302,9 +307,10 @@ func (c *Catalog) RelationExists(r layers.Reader, name string) (bool, error) {
 	return c.relationExists(r, name)
 }
 
-// relationExists reports whether a table, view or index has the name.
+// relationExists reports whether a table, view, index or sequence has
+// the name.
 func (c *Catalog) relationExists(r layers.Reader, name string) (bool, error) {
-	for _, k := range [][]byte{c.tables.Pack(tuple.Tuple{name}), c.viewKey(name), c.indexKey(name)} {
+	for _, k := range [][]byte{c.tables.Pack(tuple.Tuple{name}), c.viewKey(name), c.indexKey(name), seqKey(name)} {
 		_, err := r.Get(k)
 		switch {
 		case err == nil:

@@ -72,6 +72,12 @@ func isColumnsRows(s *Snapshot) []rec {
 			if r.sys != nil {
 				row["is_updatable"] = "NO"
 			}
+			switch c.ident {
+			case "a":
+				row["is_identity"], row["identity_generation"] = "YES", "ALWAYS"
+			case "d":
+				row["is_identity"], row["identity_generation"] = "YES", "BY DEFAULT"
+			}
 			if c.def != "" {
 				row["column_default"] = c.def
 			}

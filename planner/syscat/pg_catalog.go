@@ -147,7 +147,7 @@ func pgAttributeRows(s *Snapshot) []rec {
 				"attlen": int64(-1), "attnum": int64(i + 1), "attndims": int64(0), "attcacheoff": int64(-1),
 				"atttypmod": i64(c.mod), "attbyval": false, "attalign": "i", "attstorage": "x",
 				"attcompression": "", "attnotnull": c.notNull, "atthasdef": c.def != "", "atthasmissing": false,
-				"attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,
+				"attidentity": c.ident, "attgenerated": "", "attisdropped": false, "attislocal": true,
 				"attinhcount": int64(0), "attcollation": int64(0),
 			}
 			if t := ix.typ(c.typ); t != nil {
@@ -474,7 +474,11 @@ func pgDependRows(s *Snapshot) []rec {
 			if t := ix.byName[nameKey{PublicNamespace, r.seq.OwnerTable}]; t != nil {
 				for i, c := range t.cols {
 					if c.name == r.seq.OwnerColumn {
-						out = append(out, dep(PgClassOID, r.oid, PgClassOID, t.oid, int64(i+1), "a"))
+						typ := "a"
+						if r.seq.Identity {
+							typ = "i"
+						}
+						out = append(out, dep(PgClassOID, r.oid, PgClassOID, t.oid, int64(i+1), typ))
 					}
 				}
 			}
@@ -511,9 +515,13 @@ func pgSequencesRows(s *Snapshot) []rec {
 			continue
 		}
 		q := r.seq
-		out = append(out, rec{"schemaname": "public", "sequencename": r.name, "sequenceowner": s.User,
+		row := rec{"schemaname": "public", "sequencename": r.name, "sequenceowner": s.User,
 			"data_type": s.RegtypeOut(seqType(q)), "start_value": q.Start, "min_value": q.Min, "max_value": q.Max,
-			"increment_by": q.Increment, "cycle": q.Cycle, "cache_size": q.Cache})
+			"increment_by": q.Increment, "cycle": q.Cycle, "cache_size": q.Cache}
+		if q.LastValue != nil {
+			row["last_value"] = *q.LastValue
+		}
+		out = append(out, row)
 	}
 	return out
 }

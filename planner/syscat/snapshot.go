@@ -194,6 +194,9 @@ type UserColumn struct {
 	// Default is the SQL text of the default expression as pg_get_expr
 	// shows it; empty for none.
 	Default string
+	// Identity is "a" (GENERATED ALWAYS AS IDENTITY) or "d" (BY
+	// DEFAULT) for an identity column, whose Default is then not shown.
+	Identity string
 }
 
 // UserIndex is a secondary index of a table.
@@ -231,6 +234,12 @@ type UserSequence struct {
 	// OwnerTable and OwnerColumn name the serial column that owns the
 	// sequence (OWNED BY), empty for none.
 	OwnerTable, OwnerColumn string
+	// Identity marks an identity column's sequence (an internal
+	// dependency rather than an automatic one).
+	Identity bool
+	// LastValue is the last value handed out, nil before the first
+	// (pg_sequences.last_value).
+	LastValue *int64
 }
 
 // relation is a pg_class entry with its OIDs resolved.
@@ -264,6 +273,7 @@ type column struct {
 	notNull bool
 	def     string
 	defOID  uint32
+	ident   string // attidentity
 }
 
 // index is the resolved snapshot: every relation by OID and by name.
@@ -339,8 +349,11 @@ func (s *Snapshot) build() *index {
 		}
 		r := &relation{oid: base, name: t.Name, nsp: PublicNamespace, kind: 'r', rowType: base + offRowType, table: t}
 		for n, c := range t.Columns {
-			col := column{name: c.Name, typ: c.TypeOID, mod: c.TypeMod, notNull: c.NotNull, def: c.Default}
-			if c.Default != "" && n < 2048 {
+			col := column{name: c.Name, typ: c.TypeOID, mod: c.TypeMod, notNull: c.NotNull, def: c.Default, ident: c.Identity}
+			if c.Identity != "" {
+				col.def = ""
+			}
+			if col.def != "" && n < 2048 {
 				col.defOID = base + offAttrdef + uint32(n)
 			}
 			if containsInt(t.PrimaryKey, n) {
