@@ -16,7 +16,9 @@ import (
 //
 // The settings are node-local in this increment: CONFIG SET changes the
 // node it is sent to, and nothing is replicated or persisted (a restart
-// returns to the defaults and the command-line flags).
+// returns to the defaults and the command-line flags). The exception is
+// notify-keyspace-events, committed through the log so that every node
+// publishes the same keyspace notifications (keyspace_events.go).
 
 // Eviction policies, as maxmemory-policy names them, in Redis's order.
 var maxmemoryPolicies = []string{
@@ -112,7 +114,8 @@ func (s *Server) MaxMemoryPolicy() string {
 func (s *Server) MaxMemorySamples() int { return int(s.ext.cfg.maxmemorySamples.Load()) }
 
 // NotifyKeyspaceEvents returns the notify-keyspace-events setting as a
-// mask of the Notify* classes. Node-local.
+// mask of the Notify* classes. Replicated: every node applies a change
+// at the same point of the log (keyspace_events.go).
 func (s *Server) NotifyKeyspaceEvents() int { return int(s.ext.cfg.notify.Load()) }
 
 // ProtoMaxBulkLen returns the proto-max-bulk-len setting: the longest
@@ -509,7 +512,7 @@ func configSet(c *client, args [][]byte) action {
 	}
 	srv := c.s
 	st := &srv.ext.cfg
-	return replyAction(func(w *writer) {
+	reply := func(w *writer) {
 		st.mu.Lock()
 		for _, apply := range applies {
 			apply(st)
@@ -517,5 +520,14 @@ func configSet(c *client, args [][]byte) action {
 		st.mu.Unlock()
 		srv.syncCacheConfig()
 		w.WriteString("OK")
-	})
+	}
+	// notify-keyspace-events is replicated (keyspace_events.go): every
+	// node switches when it applies the commit.
+	for i, p := range params {
+		if p.name == "notify-keyspace-events" {
+			mask, _ := parseNotifyFlags(args[3+2*i])
+			return writeAction(func(w *writer, _ [][]byte) { reply(w) }, strkv.NotifyConfigOp(strkv.Class(mask)))
+		}
+	}
+	return replyAction(reply)
 }

@@ -737,8 +737,20 @@ func mutGeoStore(m layers.Mutator, b []byte) ([]byte, error) {
 		}
 		matches = res.Matches
 	}
+	dst, err := strkv.LoadKey(m, db, p.store)
+	if err != nil {
+		return nil, fmt.Errorf("geo store: %w", err)
+	}
 	if err := geo.Store(m, db, p.store, matches, p.storeDist, p.q.Shape.Unit); err != nil {
 		return nil, err
+	}
+	switch { // keyspace notifications, as Redis 7.0 announces them
+	case len(matches) > 0 && kind&geoSearchStore != 0:
+		strkv.NotifyKey(m, strkv.NotifyZset, "geosearchstore", db, p.store)
+	case len(matches) > 0:
+		strkv.NotifyKey(m, strkv.NotifyZset, "georadiusstore", db, p.store)
+	case dst.Live:
+		strkv.NotifyKey(m, strkv.NotifyGeneric, "del", db, p.store)
 	}
 	return binary.AppendUvarint([]byte{geoStoreOK}, uint64(len(matches))), nil
 }

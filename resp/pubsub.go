@@ -105,6 +105,7 @@ func (s *Server) pubsubHub() (*pubsub.Hub, error) {
 			ps.err = fmt.Errorf("resp: start pub/sub: %w", err)
 			return
 		}
+		h.SetEventHook(s.keyspaceHook()) // keyspace notifications (keyspace_events.go)
 		ps.hub.Store(h)
 		go func() {
 			<-s.ctx.Done()

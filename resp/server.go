@@ -87,6 +87,7 @@ func NewServer(strs *strkv.Store, logger *slog.Logger) *Server {
 	s := &Server{strs: strs, logger: logger, ctx: ctx, cancel: cancel}
 	s.ext.init() // defaults of the settings (config.go)
 	s.startCache()
+	s.startKeyspaceEvents() // keyspace notifications (keyspace_events.go)
 	return s
 }
 

@@ -78,6 +78,7 @@ func mutEvict(m layers.Mutator, args []byte) ([]byte, error) {
 		}
 		strkv.RemoveKey(m, ks)
 		m.Notify(strkv.KeyEvent(TopicEvicted, int(db), key))
+		strkv.NotifyKey(m, strkv.NotifyEvicted, "evicted", int(db), key)
 		evicted++
 	}
 	if len(args) != 0 {

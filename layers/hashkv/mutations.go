@@ -295,6 +295,7 @@ func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 	for i := 0; i < len(pairs); i += 2 {
 		m.Set(t.fieldKey(pairs[i]), pairs[i+1])
 	}
+	strkv.NotifyKey(m, strkv.NotifyHash, "hset", db, key)
 	return countResult(added), nil
 }
 
@@ -338,10 +339,13 @@ func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
 	hdr := t.hdr
 	if removed >= hdr.n {
 		strkv.RemoveKey(m, t.k) // the last field: the key goes, as in Redis
+		strkv.NotifyKey(m, strkv.NotifyHash, "hdel", db, key)
+		strkv.NotifyKey(m, strkv.NotifyGeneric, "del", db, key)
 		return countResult(removed), nil
 	}
 	hdr.n -= removed
 	t.put(m, hdr)
+	strkv.NotifyKey(m, strkv.NotifyHash, "hdel", db, key)
 	return countResult(removed), nil
 }
 
@@ -433,6 +437,7 @@ func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	n := old + delta
 	setField(m, t, field, strconv.AppendInt(nil, n, 10), exists)
+	strkv.NotifyKey(m, strkv.NotifyHash, "hincrby", db, key)
 	var e wire.Enc
 	e.Byte(resOK)
 	e.Int64(n)
@@ -500,5 +505,6 @@ func mutIncrByFloat(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	v := strkv.FormatLongDouble(sum)
 	setField(m, t, field, v, exists)
+	strkv.NotifyKey(m, strkv.NotifyHash, "hincrbyfloat", db, key)
 	return append([]byte{resOK}, v...), nil
 }

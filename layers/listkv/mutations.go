@@ -98,6 +98,32 @@ func notifyPush(m layers.Mutator, db int, key []byte) {
 	m.Notify(layers.Event{Topic: PushTopic, Payload: EncodeKeyEvent(db, key)})
 }
 
+// notifyKeyspace announces a list command's keyspace notification on
+// key, and "del" after it when the command emptied (and so deleted) the
+// list, in Redis's order.
+func notifyKeyspace(m layers.Mutator, event string, db int, key []byte, emptied bool) {
+	strkv.NotifyKey(m, strkv.NotifyList, event, db, key)
+	if emptied {
+		strkv.NotifyKey(m, strkv.NotifyGeneric, "del", db, key)
+	}
+}
+
+// popEvent is the notification of a pop from the left or right end.
+func popEvent(left bool) string {
+	if left {
+		return "lpop"
+	}
+	return "rpop"
+}
+
+// pushEvent is the notification of a push to the left or right end.
+func pushEvent(left bool) string {
+	if left {
+		return "lpush"
+	}
+	return "rpush"
+}
+
 func statusResult(st byte) []byte { return []byte{st} }
 
 // intResult is an OK status followed by n.
@@ -179,6 +205,7 @@ func mutPush(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	l.save(m)
 	notifyPush(m, db, key)
+	notifyKeyspace(m, pushEvent(f&pushLeft != 0), db, key, false)
 	return intResult(l.n), nil
 }
 
@@ -222,6 +249,7 @@ func popN(m layers.Mutator, l *list, left bool, count int64) ([][]byte, error) {
 	}
 	if k > 0 {
 		l.save(m)
+		notifyKeyspace(m, popEvent(left), l.k.DB, l.k.Key, l.n == 0)
 	}
 	return out, nil
 }
@@ -380,6 +408,9 @@ func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	dst.save(m)
 	notifyPush(m, db, dstKey)
+	// Redis announces the push, then the pop (and the source's deletion).
+	notifyKeyspace(m, pushEvent(dstLeft), db, dstKey, false)
+	notifyKeyspace(m, popEvent(srcLeft), db, srcKey, src.n == 0)
 	e := wire.Enc{B: []byte{resOK, 1}}
 	e.Bytes(v)
 	return e.B, nil
@@ -435,6 +466,7 @@ func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 		return statusResult(resIndexRange), nil
 	}
 	m.Set(l.at(i), val)
+	notifyKeyspace(m, "lset", db, key, false)
 	return statusResult(resOK), nil
 }
 
@@ -511,6 +543,7 @@ func mutInsert(m layers.Mutator, args []byte) ([]byte, error) {
 	l.n++
 	l.save(m)
 	notifyPush(m, db, key)
+	notifyKeyspace(m, "linsert", db, key, false)
 	return intResult(l.n), nil
 }
 
@@ -616,6 +649,7 @@ func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	l.n -= removed
 	l.save(m)
+	notifyKeyspace(m, "lrem", db, key, l.n == 0)
 	return intResult(removed), nil
 }
 
@@ -679,6 +713,7 @@ func mutTrim(m layers.Mutator, args []byte) ([]byte, error) {
 	l.head += from
 	l.n = to - from
 	l.save(m)
+	notifyKeyspace(m, "ltrim", db, key, l.n == 0)
 	return statusResult(resOK), nil
 }
 

@@ -14,9 +14,10 @@
 // nothing is stored, and a node that was down misses what was published
 // meanwhile, as a Redis client that was disconnected does.
 //
-// Mutations of other layers can publish too (Emit): keyspace notifications
-// announced from the replicated apply travel the same way and reach every
-// node's subscribers.
+// Other layers' events can become messages too (Hub.SetEventHook): Redis's
+// keyspace notifications, announced by the mutations at apply time on
+// every replica, are turned into messages by each node's hook, in log
+// order with the published ones, and reach every node's subscribers.
 //
 // Channels live in namespaces (Namespace) so that protocols do not see each
 // other's channels: Redis's channels, Redis's shard channels, and later

@@ -61,6 +61,7 @@ type Hub struct {
 	origin uint64 // identifies this Hub's publishes in the log
 	seq    atomic.Uint64
 	stop   func()
+	hook   atomic.Pointer[func(layers.Event) []*Message] // SetEventHook
 
 	// Dispatch: the apply path queues the messages it applies, and a
 	// goroutine of the Hub's dispatches them in runs. dispatchMu makes a
@@ -158,12 +159,32 @@ func (h *Hub) Close() {
 // the message itself.
 func (h *Hub) onEvent(ev layers.Event) {
 	if ev.Topic != Topic {
+		if hook := h.hook.Load(); hook != nil {
+			for _, msg := range (*hook)(ev) {
+				h.queueMessage(msg)
+			}
+		}
 		return
 	}
 	msg, err := decodeMessage(ev.Payload) // Notify gave the event its own copy
 	if err != nil {
 		return // the mutation checked it: only a newer format gets here
 	}
+	h.queueMessage(msg)
+}
+
+// SetEventHook makes the Hub also publish messages made from the store's
+// other events (Redis's keyspace notifications): hook runs on the apply
+// path for every event whose topic is not Topic, in commit order, and
+// returns the messages to dispatch to this node's subscriptions, in order
+// with the published ones. It must not block.
+func (h *Hub) SetEventHook(hook func(ev layers.Event) []*Message) {
+	h.hook.Store(&hook)
+}
+
+// queueMessage queues msg for the Hub's goroutine, or, past maxQueued,
+// dispatches the queue and msg itself; it runs on the apply path.
+func (h *Hub) queueMessage(msg *Message) {
 	size := len(msg.Channel) + len(msg.Payload) + 64
 	h.qmu.Lock()
 	if h.qbytes+size <= maxQueued {

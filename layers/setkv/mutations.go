@@ -228,6 +228,7 @@ func mutAdd(m layers.Mutator, args []byte) ([]byte, error) {
 	for _, mb := range fresh {
 		m.Set(s.memberKey(mb), nil)
 	}
+	strkv.NotifyKey(m, strkv.NotifySet, "sadd", db, key)
 	return countResult(int64(len(fresh))), nil
 }
 
@@ -263,6 +264,7 @@ func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 	if err := shrink(m, k, s, removed); err != nil {
 		return nil, fmt.Errorf("srem: %w", err)
 	}
+	notifyShrink(m, "srem", k, s, removed)
 	return countResult(removed), nil
 }
 
@@ -280,6 +282,18 @@ func shrink(m layers.Mutator, k strkv.KeyState, s set, removed int64) error {
 		putSet(m, k, s.version, s.card-removed)
 	}
 	return nil
+}
+
+// notifyShrink announces a removal of members (event, then "del" when the
+// set went), as Redis does; nothing when nothing was removed.
+func notifyShrink(m layers.Mutator, event string, k strkv.KeyState, s set, removed int64) {
+	if removed == 0 {
+		return
+	}
+	strkv.NotifyKey(m, strkv.NotifySet, event, k.DB, k.Key)
+	if removed >= s.card {
+		strkv.NotifyKey(m, strkv.NotifyGeneric, "del", k.DB, k.Key)
+	}
 }
 
 // seededRand returns the generator a mutation draws with: seeded by the
@@ -327,6 +341,7 @@ func mutPop(m layers.Mutator, args []byte) ([]byte, error) {
 	if err := shrink(m, k, s, int64(len(popped))); err != nil {
 		return nil, fmt.Errorf("spop: %w", err)
 	}
+	notifyShrink(m, "spop", k, s, int64(len(popped)))
 	return membersResult(popped), nil
 }
 
@@ -374,6 +389,7 @@ func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 	if err := shrink(m, sk, src, 1); err != nil {
 		return nil, fmt.Errorf("smove: %w", err)
 	}
+	notifyShrink(m, "srem", sk, src, 1)
 	if dstOK {
 		in, err := dst.has(m, member)
 		if err != nil {
@@ -388,7 +404,15 @@ func mutMove(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	putSet(m, dk, dst.version, dst.card+1)
 	m.Set(dst.memberKey(member), nil)
+	strkv.NotifyKey(m, strkv.NotifySet, "sadd", db, dstKey)
 	return countResult(1), nil
+}
+
+// storeEvents names the notification of each kind of store.
+var storeEvents = map[StoreKind]string{
+	StoreInter: "sinterstore",
+	StoreUnion: "sunionstore",
+	StoreDiff:  "sdiffstore",
 }
 
 // mutStore result: status, size of the stored set (uvarint).
@@ -430,6 +454,9 @@ func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	if len(res) == 0 {
 		strkv.RemoveKey(m, k)
+		if k.Live {
+			strkv.NotifyKey(m, strkv.NotifyGeneric, "del", db, dstKey)
+		}
 		return countResult(0), nil
 	}
 	// Always a new incarnation without expiry, as Redis replaces the
@@ -444,5 +471,6 @@ func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	for _, mb := range res {
 		m.Set(s.memberKey(mb), nil)
 	}
+	strkv.NotifyKey(m, strkv.NotifySet, storeEvents[kind], db, dstKey)
 	return countResult(int64(len(res))), nil
 }

@@ -208,13 +208,18 @@ func (e *env) xadd(argv [][]byte) (Reply, error) {
 	if err := s.append(id, argv[fieldPos:]); err != nil {
 		return Reply{}, err
 	}
-	if _, err := s.trim(a.trimArgs); err != nil {
+	trimmed, err := s.trim(a.trimArgs)
+	if err != nil {
 		return Reply{}, err
 	}
 	if err := s.save(); err != nil {
 		return Reply{}, err
 	}
 	notifyAdd(e, argv[1])
+	s.notify("xadd")
+	if trimmed > 0 {
+		s.notify("xtrim")
+	}
 	return idReply(id), nil
 }
 
@@ -241,6 +246,7 @@ func (e *env) xtrim(argv [][]byte) (Reply, error) {
 		if err := s.save(); err != nil {
 			return Reply{}, err
 		}
+		s.notify("xtrim")
 	}
 	return integer(n), nil
 }
@@ -284,6 +290,7 @@ func (e *env) xdel(argv [][]byte) (Reply, error) {
 		if err := s.save(); err != nil {
 			return Reply{}, err
 		}
+		s.notify("xdel")
 	}
 	return integer(n), nil
 }
@@ -353,5 +360,6 @@ func (e *env) xsetid(argv [][]byte) (Reply, error) {
 	if err := s.save(); err != nil {
 		return Reply{}, err
 	}
+	s.notify("xsetid")
 	return okReply, nil
 }

@@ -85,6 +85,7 @@ func (e *env) xgroup(argv [][]byte) (Reply, error) {
 		if err := s.save(); err != nil {
 			return Reply{}, err
 		}
+		s.notify("xgroup-create")
 		return okReply, nil
 	case is(sub, "setid") && (len(argv) == 5 || len(argv) == 7):
 		var id ID
@@ -111,6 +112,7 @@ func (e *env) xgroup(argv [][]byte) (Reply, error) {
 		}
 		g.last, g.entriesRead = id, entriesRead
 		s.putGroup(g)
+		s.notify("xgroup-setid")
 		return okReply, nil
 	case is(sub, "destroy"):
 		if g == nil {
@@ -121,6 +123,7 @@ func (e *env) xgroup(argv [][]byte) (Reply, error) {
 			return Reply{}, err
 		}
 		notifyAdd(e, key) // wakes the XREADGROUPs blocked on the group
+		s.notify("xgroup-destroy")
 		return integer(1), nil
 	case is(sub, "createconsumer"):
 		c, err := s.getConsumer(g, argv[4])
@@ -128,6 +131,7 @@ func (e *env) xgroup(argv [][]byte) (Reply, error) {
 			return integer(0), err
 		}
 		s.putConsumer(g, &consumer{name: argv[4], seen: e.now})
+		s.notify("xgroup-createconsumer")
 		return integer(1), nil
 	case is(sub, "delconsumer"):
 		c, err := s.getConsumer(g, argv[4])
@@ -139,6 +143,7 @@ func (e *env) xgroup(argv [][]byte) (Reply, error) {
 			return Reply{}, err
 		}
 		s.putGroup(g)
+		s.notify("xgroup-delconsumer")
 		return integer(int64(n)), nil
 	}
 	return ferr("ERR unknown subcommand or wrong number of arguments for '%s'. Try XGROUP HELP.", cstr(sub)), nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/aspen-db/aspen/layers/internal/wire"
+	"github.com/aspen-db/aspen/layers/strkv"
 	"github.com/aspen-db/aspen/layers/tuple"
 )
 
@@ -135,7 +136,18 @@ func (s *stream) putConsumer(g *group, c *consumer) {
 // time, as streamLookupConsumer and streamCreateConsumer do; the caller
 // writes it (putConsumer). A consumer's record is only its seen time, so
 // neither needs to read it first.
-func (s *stream) lookupConsumer(_ *group, name []byte) (*consumer, error) {
+// A consumer it creates is announced ("xgroup-createconsumer"); only then
+// does it read whether the consumer exists.
+func (s *stream) lookupConsumer(g *group, name []byte) (*consumer, error) {
+	if s.e.m != nil && g != nil && strkv.Notifying(strkv.NotifyStream) {
+		c, err := s.getConsumer(g, name)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			s.notify("xgroup-createconsumer")
+		}
+	}
 	return &consumer{name: bytes.Clone(name), seen: s.e.now}, nil
 }
 

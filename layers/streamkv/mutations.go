@@ -150,6 +150,11 @@ func DecodeKeyEvent(p []byte) (db int, key []byte, ok bool) {
 	return int(v), key, true
 }
 
+// notify announces the keyspace notification event on the stream.
+func (s *stream) notify(event string) {
+	strkv.NotifyKey(s.e.m, strkv.NotifyStream, event, s.e.db, s.key)
+}
+
 func notifyAdd(e *env, key []byte) {
 	e.m.Notify(layers.Event{Topic: AddTopic, Payload: EncodeKeyEvent(e.db, key)})
 }

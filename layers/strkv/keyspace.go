@@ -64,6 +64,14 @@ func PutKey(m layers.Mutator, k KeyState, nm Meta) {
 	put(m, k.DB, k.Key, k.c, nm)
 }
 
+// Replacing returns k, reloaded after RemoveKey, for writing the record
+// that replaces the removed one: when the removed key was live (wasLive),
+// the write is an overwrite, which Redis does not announce as a "new" key.
+func (k KeyState) Replacing(wasLive bool) KeyState {
+	k.c.replacing = wasLive
+	return k
+}
+
 // RemoveKey deletes k's record, its expiry index entry and all its
 // members, as DEL does. Removing a key that is not stored does nothing.
 func RemoveKey(m layers.Mutator, k KeyState) {

@@ -38,6 +38,8 @@ func Mutations() map[string]layers.MutationFunc {
 		opExpire:      mutExpire,
 		opRename:      mutRename,
 		opCopy:        mutCopy,
+
+		opNotifyConfig: mutNotifyConfig,
 	}
 }
 
@@ -88,6 +90,9 @@ type current struct {
 	meta   Meta
 	stored bool // a record exists, possibly expired
 	live   bool // a record exists and has not expired
+	// replacing: the mutation removed a live record here to write a new
+	// one (KeyState.Replacing); writing it is no "new" key.
+	replacing bool
 }
 
 // load reads key's record at apply time; a record expired at nowMs counts
@@ -128,6 +133,10 @@ func nextVersion(c current, t Type, nowMicros int64) uint64 {
 func put(m layers.Mutator, db int, key []byte, c current, nm Meta) {
 	if c.stored && !c.live {
 		m.Notify(KeyEvent(TopicExpired, db, key))
+		NotifyKey(m, NotifyExpired, "expired", db, key)
+	}
+	if !c.live && !c.replacing {
+		NotifyKey(m, NotifyNew, "new", db, key)
 	}
 	if c.stored {
 		if c.meta.ExpireAt != 0 && c.meta.ExpireAt != nm.ExpireAt {
@@ -150,6 +159,7 @@ func remove(m layers.Mutator, db int, key []byte, c current) {
 	}
 	if !c.live {
 		m.Notify(KeyEvent(TopicExpired, db, key))
+		NotifyKey(m, NotifyExpired, "expired", db, key)
 	}
 	if c.meta.ExpireAt != 0 {
 		m.Delete(expKey(c.meta.ExpireAt, db, key))
@@ -259,17 +269,19 @@ func mutSet(m layers.Mutator, args []byte) ([]byte, error) {
 	if kind == expNone && flags&setKeepTTL != 0 && c.live {
 		expireAt = c.meta.ExpireAt
 	}
-	if expireAt != 0 && expireAt <= nowMs {
-		// Set and at once expired: the same as gone.
-		remove(m, db, key, c)
-		return res, nil
-	}
+	// A time already past stores the key expired, as Redis 7.0 does: it
+	// is absent to every read, and the sweep or the next write deletes it
+	// with its "expired" notification, after the "set" and "expire" ones.
 	put(m, db, key, c, Meta{
 		Type:     TypeString,
 		ExpireAt: expireAt,
 		Version:  nextVersion(c, TypeString, now.UnixMicro()),
 		Value:    val,
 	})
+	NotifyKey(m, NotifyString, "set", db, key)
+	if kind != expNone {
+		NotifyKey(m, NotifyGeneric, "expire", db, key)
+	}
 	return res, nil
 }
 
@@ -319,6 +331,7 @@ func mutIncrBy(m layers.Mutator, args []byte) ([]byte, error) {
 		nm.ExpireAt = c.meta.ExpireAt // INCR keeps the TTL, as in Redis.
 	}
 	put(m, db, key, c, nm)
+	NotifyKey(m, NotifyString, "incrby", db, key)
 	var e enc
 	e.Byte(resOK)
 	e.Int64(n)
@@ -357,10 +370,11 @@ func mutDel(m layers.Mutator, args []byte) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("del: %w", err)
 		}
+		remove(m, db, k, c)
 		if c.live {
 			count++
+			NotifyKey(m, NotifyGeneric, "del", db, k)
 		}
-		remove(m, db, k, c)
 	}
 	var e enc
 	e.Byte(resOK)

@@ -151,6 +151,7 @@ func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 		return res, nil
 	case gxDel:
 		remove(m, db, key, c)
+		NotifyKey(m, NotifyGeneric, "del", db, key)
 		return res, nil
 	case gxPersist:
 		if nm.ExpireAt == 0 {
@@ -165,6 +166,7 @@ func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 	case gxAbs:
 		if v <= nowMs {
 			remove(m, db, key, c)
+			NotifyKey(m, NotifyGeneric, "del", db, key)
 			return res, nil
 		}
 		nm.ExpireAt = v
@@ -172,6 +174,11 @@ func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 		return nil, fmt.Errorf("getex: mode %d: %w", mode, errMalformed)
 	}
 	put(m, db, key, c, nm)
+	if mode == gxPersist {
+		NotifyKey(m, NotifyGeneric, "persist", db, key)
+	} else {
+		NotifyKey(m, NotifyGeneric, "expire", db, key)
+	}
 	return res, nil
 }
 
@@ -278,6 +285,9 @@ func editString(m layers.Mutator, args []byte, name string, createEmpty bool, ed
 		return intResult(0), nil
 	}
 	if c.live && bytes.Equal(nv, old) && len(val) == 0 {
+		if createEmpty { // APPEND of nothing still announces itself
+			NotifyKey(m, NotifyString, name, db, key)
+		}
 		return intResult(uint64(len(old))), nil
 	}
 	nm := Meta{Type: TypeString, Version: nextVersion(c, TypeString, now.UnixMicro()), Value: nv}
@@ -285,6 +295,7 @@ func editString(m layers.Mutator, args []byte, name string, createEmpty bool, ed
 		nm.ExpireAt = c.meta.ExpireAt
 	}
 	put(m, db, key, c, nm)
+	NotifyKey(m, NotifyString, name, db, key)
 	return intResult(uint64(len(nv))), nil
 }
 
@@ -349,6 +360,7 @@ func mutIncrByFloat(m layers.Mutator, args []byte) ([]byte, error) {
 		nm.ExpireAt = c.meta.ExpireAt
 	}
 	put(m, db, key, c, nm)
+	NotifyKey(m, NotifyString, "incrbyfloat", db, key)
 	return append([]byte{resOK}, v...), nil
 }
 
@@ -462,6 +474,7 @@ func mutMSetNX(m layers.Mutator, args []byte) ([]byte, error) {
 			Version: nextVersion(c, TypeString, now.UnixMicro()),
 			Value:   pairs[i+1],
 		})
+		NotifyKey(m, NotifyString, "set", db, pairs[i])
 	}
 	return intResult(1), nil
 }
@@ -543,6 +556,7 @@ func mutExpire(m layers.Mutator, args []byte) ([]byte, error) {
 		}
 		nm.ExpireAt = 0
 		put(m, db, key, c, nm)
+		NotifyKey(m, NotifyGeneric, "persist", db, key)
 		return intResult(1), nil
 	}
 	if (cond&ExpireNX != 0 && cur != 0) ||
@@ -553,10 +567,12 @@ func mutExpire(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	if when <= nowMs {
 		remove(m, db, key, c)
+		NotifyKey(m, NotifyGeneric, "del", db, key)
 		return intResult(1), nil
 	}
 	nm.ExpireAt = when
 	put(m, db, key, c, nm)
+	NotifyKey(m, NotifyGeneric, "expire", db, key)
 	return intResult(1), nil
 }
 
@@ -618,6 +634,8 @@ func mutRename(m layers.Mutator, args []byte) ([]byte, error) {
 	remove(m, db, dst, cd)
 	put(m, db, dst, current{mk: cd.mk}, meta)
 	writeMembers(m, db, dst, members)
+	NotifyKey(m, NotifyGeneric, "rename_from", db, src)
+	NotifyKey(m, NotifyGeneric, "rename_to", db, dst)
 	return intResult(1), nil
 }
 
@@ -707,5 +725,6 @@ func mutCopy(m layers.Mutator, args []byte) ([]byte, error) {
 	remove(m, dstDB, dst, cd)
 	put(m, dstDB, dst, current{mk: cd.mk}, meta)
 	writeMembers(m, dstDB, dst, members)
+	NotifyKey(m, NotifyGeneric, "copy_to", dstDB, dst)
 	return intResult(1), nil
 }

@@ -22,6 +22,8 @@ type Edit struct {
 	ready bool // the incarnation to write is in place
 	dirty bool
 	added bool // a member was added: Finish announces AddTopic
+	// wasLive: the key held a live value when the edit began.
+	wasLive bool
 }
 
 // LoadEdit opens the sorted set at key in db for changes at apply time.
@@ -35,7 +37,7 @@ func LoadEdit(m layers.Mutator, db int, key []byte) (*Edit, error) {
 	if k.WrongType(strkv.TypeZSet) {
 		return nil, ErrWrongType
 	}
-	e := &Edit{m: m, k: k}
+	e := &Edit{m: m, k: k, wasLive: k.Live}
 	if k.Is(strkv.TypeZSet) {
 		if e.set, err = fromMeta(m, db, key, k.Meta); err != nil {
 			return nil, err
@@ -60,7 +62,7 @@ func ReplaceEdit(m layers.Mutator, db int, key []byte) (*Edit, error) {
 	if k.Stored && k.Meta.Version >= ver {
 		ver = k.Meta.Version + 1
 	}
-	e := &Edit{m: m, k: k, ver: ver, dirty: true}
+	e := &Edit{m: m, k: k, ver: ver, dirty: true, wasLive: k.Live}
 	e.set = Set{src: m, k: layout(db, key, ver)}
 	return e, nil
 }
@@ -83,7 +85,7 @@ func (e *Edit) prepare() error {
 	if err != nil {
 		return fmt.Errorf("zset: %w", err)
 	}
-	e.k = k
+	e.k = k.Replacing(e.wasLive)
 	return nil
 }
 
@@ -254,6 +256,29 @@ func (e *Edit) Finish() {
 	strkv.PutKey(e.m, e.k, nm)
 	if e.added {
 		e.m.Notify(strkv.KeyEvent(AddTopic, e.k.DB, e.k.Key))
+	}
+}
+
+// Announce emits the keyspace notification event (Redis's name) for a
+// change Finish wrote, followed by "del" when Finish deleted the key, as
+// Redis orders them. Call it after Finish, only when the command changed
+// something.
+func (e *Edit) Announce(event string) {
+	strkv.NotifyKey(e.m, strkv.NotifyZset, event, e.k.DB, e.k.Key)
+	if e.set.card <= 0 {
+		strkv.NotifyKey(e.m, strkv.NotifyGeneric, "del", e.k.DB, e.k.Key)
+	}
+}
+
+// AnnounceStore emits the notification of a STORE command after Finish:
+// event when the result was stored, "del" when an empty result deleted a
+// key that was there, nothing otherwise.
+func (e *Edit) AnnounceStore(event string) {
+	switch {
+	case e.set.card > 0:
+		strkv.NotifyKey(e.m, strkv.NotifyZset, event, e.k.DB, e.k.Key)
+	case e.wasLive:
+		strkv.NotifyKey(e.m, strkv.NotifyGeneric, "del", e.k.DB, e.k.Key)
 	}
 }
 

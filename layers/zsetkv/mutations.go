@@ -209,6 +209,13 @@ func mutAdd(m layers.Mutator, args []byte) ([]byte, error) {
 		done, last = true, score
 	}
 	e.Finish()
+	if added+changed > 0 {
+		if f&fIncr != 0 {
+			e.Announce("zincr")
+		} else {
+			e.Announce("zadd")
+		}
+	}
 	var out wire.Enc
 	out.Byte(resOK)
 	if f&fCH != 0 {
@@ -273,6 +280,9 @@ func mutRem(m layers.Mutator, args []byte) ([]byte, error) {
 		}
 	}
 	e.Finish()
+	if n > 0 {
+		e.Announce("zrem")
+	}
 	return countResult(n), nil
 }
 
@@ -346,6 +356,9 @@ func mutRemRange(m layers.Mutator, args []byte) ([]byte, error) {
 		return nil, fmt.Errorf("zremrange: %w", err)
 	}
 	e.Finish()
+	if n > 0 {
+		e.Announce(remRangeEvents[r.By])
+	}
 	return countResult(n), nil
 }
 
@@ -411,6 +424,13 @@ func mutPop(m layers.Mutator, args []byte) ([]byte, error) {
 			return nil, fmt.Errorf("zpop: %w", err)
 		}
 		e.Finish()
+		if len(es) > 0 {
+			if highest {
+				e.Announce("zpopmax")
+			} else {
+				e.Announce("zpopmin")
+			}
+		}
 		out.Byte(resOK)
 		out.Varint(int64(i))
 		out.Uvarint(uint64(len(es)))
@@ -442,8 +462,8 @@ func StoreOp(db int, dst []byte, op SetOp, keys [][]byte, weights []float64, agg
 	return strkv.Mutation{Op: opStore, Args: e.B}
 }
 
-// store replaces dst with es.
-func store(m layers.Mutator, db int, dst []byte, es []Entry) ([]byte, error) {
+// store replaces dst with es; event names the command's notification.
+func store(m layers.Mutator, db int, dst []byte, es []Entry, event string) ([]byte, error) {
 	e, err := ReplaceEdit(m, db, dst)
 	if err != nil {
 		return nil, err
@@ -452,6 +472,7 @@ func store(m layers.Mutator, db int, dst []byte, es []Entry) ([]byte, error) {
 		return nil, err
 	}
 	e.Finish()
+	e.AnnounceStore(event)
 	return countResult(int64(len(es))), nil
 }
 
@@ -478,7 +499,7 @@ func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	if err != nil {
 		return clientStatus(err)
 	}
-	res, err := store(m, db, dst, es)
+	res, err := store(m, db, dst, es, storeEvents[op])
 	if err != nil {
 		return nil, fmt.Errorf("zstore: %w", err)
 	}
@@ -513,9 +534,23 @@ func mutRangeStore(m layers.Mutator, args []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zrangestore: %w", err)
 	}
-	res, err := store(m, db, dst, es)
+	res, err := store(m, db, dst, es, "zrangestore")
 	if err != nil {
 		return nil, fmt.Errorf("zrangestore: %w", err)
 	}
 	return res, nil
+}
+
+// remRangeEvents names the notification of each kind of ZREMRANGEBY*.
+var remRangeEvents = map[RangeBy]string{
+	ByRank:  "zremrangebyrank",
+	ByScore: "zremrangebyscore",
+	ByLex:   "zremrangebylex",
+}
+
+// storeEvents names the notification of each kind of STORE.
+var storeEvents = map[SetOp]string{
+	OpUnion: "zunionstore",
+	OpInter: "zinterstore",
+	OpDiff:  "zdiffstore",
 }
