@@ -44,6 +44,13 @@ func TestClientDrivers(t *testing.T) {
 		}
 		run(t, py, "psycopg2_smoke.py", "host=127.0.0.1 port="+port(ts.addr)+" user=aspen dbname=aspen")
 	})
+	t.Run("sqlalchemy", func(t *testing.T) {
+		py := "/usr/bin/python3"
+		if err := exec.Command(py, "-c", "import sqlalchemy, psycopg2").Run(); err != nil {
+			t.Skip("python3-sqlalchemy is not installed")
+		}
+		run(t, py, "sqlalchemy_reflect.py", "postgresql://aspen@"+ts.addr+"/aspen")
+	})
 	t.Run("node-postgres", func(t *testing.T) {
 		node, err := exec.LookPath("node")
 		if err != nil {

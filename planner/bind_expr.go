@@ -328,6 +328,10 @@ func (b *binder) resolveType(tn *pg_query.TypeName) (types.T, error) {
 	case "unknown":
 		t = types.TUnknown
 	default:
+		if it, ok := internalTypeByName(name); ok {
+			t = it
+			break
+		}
 		if lt, _, ok, err := types.LookupType(name, mods); ok {
 			if err != nil {
 				return types.T{}, b.errAt(err, tn.Location)
@@ -357,8 +361,8 @@ const ServerVersionString = "PostgreSQL 15.0 (Aspen) on x86_64-pc-linux-gnu, com
 // they get 0A000 rather than "does not exist".
 var knownUnsupportedTypes = map[string]struct{}{
 	"timetz": {}, "serial": {},
-	"bigserial": {}, "smallserial": {}, "serial4": {}, "serial8": {}, "serial2": {}, "oid": {},
-	"regclass": {}, "regtype": {}, "name": {}, "inet": {}, "cidr": {}, "money": {}, "xml": {},
+	"bigserial": {}, "smallserial": {}, "serial4": {}, "serial8": {}, "serial2": {},
+	"inet": {}, "cidr": {}, "money": {}, "xml": {},
 	"bit": {}, "varbit": {}, "tsvector": {}, "point": {},
 }
 
@@ -462,6 +466,11 @@ func (b *binder) unify(l, r expr) (expr, expr, types.Kind, bool, error) {
 		k = lk
 	case lk.IsNumeric() && rk.IsNumeric():
 		k = widen(lk, rk)
+	case lk.IsOIDKind() || rk.IsOIDKind() || lk.IsVector() || rk.IsVector():
+		var ok bool
+		if k, ok = unifyInternal(lk, rk); !ok {
+			return nil, nil, 0, false, nil
+		}
 	case lk.IsString() && rk.IsString():
 		if lk == rk {
 			k = lk
@@ -883,6 +892,8 @@ func (b *binder) commonType(es []expr, ctxName string, loc int32) (types.T, erro
 			k = types.Text
 		case k.IsDateTime() && ek.IsDateTime() && k != types.Time && ek != types.Time:
 			k, _ = types.CommonDateTime(k, ek)
+		case (k.IsOIDKind() || ek.IsOIDKind()) && isOIDUnifiable(k, ek):
+			k, _ = unifyInternal(k, ek)
 		default:
 			return types.T{}, b.errAt(sqlerr.DatatypeMismatchErr("%s types %s and %s cannot be matched", ctxName, types.T{Kind: k}, types.T{Kind: ek}), loc)
 		}
@@ -1118,7 +1129,7 @@ func funcName(f *pg_query.FuncCall) string {
 	return strings.Join(parts, ".")
 }
 
-var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
+var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true, "string_agg": true}
 
 func (b *binder) bindFuncCall(f *pg_query.FuncCall) (expr, error) {
 	name := funcName(f)

@@ -198,6 +198,9 @@ func (b *binder) bindAnyAll(a *pg_query.A_Expr) (expr, error) {
 		}
 		rk = r.typ().Kind
 	}
+	if rk.IsVector() {
+		r, rk = &castExpr{arg: r, t: types.T{Kind: rk.VectorArray(), Mod: -1}, ctx: types.CastImplicit}, rk.VectorArray()
+	}
 	if !rk.IsArray() {
 		return nil, b.errAt(sqlerr.DatatypeMismatchErr("op ANY/ALL (array) requires array on right side"), a.Location)
 	}
@@ -210,6 +213,9 @@ func (b *binder) bindAnyAll(a *pg_query.A_Expr) (expr, error) {
 	lk := l.typ().Kind
 	comparable := lk == elem.Kind || lk.IsNumeric() && elem.Kind.IsNumeric() || lk.IsString() && elem.Kind.IsString()
 	if _, ok := types.CommonDateTime(lk, elem.Kind); ok {
+		comparable = true
+	}
+	if _, ok := unifyInternal(lk, elem.Kind); ok && (lk.IsOIDKind() || elem.Kind.IsOIDKind()) {
 		comparable = true
 	}
 	cmp := map[string]func(int) bool{
@@ -494,6 +500,13 @@ func (b *binder) bindIndirection(ind *pg_query.A_Indirection) (expr, error) {
 			return nil, sqlerr.Unsupported("field selection is not supported yet")
 		}
 		at := arr.typ()
+		if at.Kind.IsVector() {
+			// int2vector and oidvector: subscripts from 0.
+			if arr, err = b.vectorSubscript(arr, ai); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if !at.Kind.IsArray() {
 			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", at)
 		}

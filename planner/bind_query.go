@@ -208,6 +208,7 @@ const (
 	subExists
 	subAny
 	subAll
+	subArray // ARRAY(subquery)
 )
 
 // subqueryExpr is a subquery used as an expression. For ANY and ALL, arg
@@ -236,6 +237,8 @@ func (e *subqueryExpr) String() string {
 	switch e.kind {
 	case subExists:
 		return "EXISTS(subquery)"
+	case subArray:
+		return "ARRAY(subquery)"
 	case subAny, subAll:
 		arg := e.arg.String()
 		if len(e.rowArgs) > 0 {
@@ -270,6 +273,8 @@ func (b *binder) bindSubLink(sl *pg_query.SubLink) (expr, error) {
 		e.kind, e.t = subAny, types.TBool
 	case pg_query.SubLinkType_ALL_SUBLINK:
 		e.kind, e.t = subAll, types.TBool
+	case pg_query.SubLinkType_ARRAY_SUBLINK:
+		e.kind = subArray
 	default:
 		return nil, b.errAt(sqlerr.Unsupported("this kind of subquery is not supported yet"), sl.Location)
 	}
@@ -308,6 +313,10 @@ func (b *binder) bindSubLink(sl *pg_query.SubLink) (expr, error) {
 			return nil, b.errAt(sqlerr.Syntax("subquery must return only one column"), sl.Location)
 		}
 		e.t = types.T{Kind: qt[0].Kind, Mod: qt[0].Mod}
+	case subArray:
+		if err := b.arraySubqueryType(e, qt, sl.Location); err != nil {
+			return nil, err
+		}
 	case subAny, subAll:
 		if len(qt) > len(left) {
 			return nil, b.errAt(sqlerr.Syntax("subquery has too many columns"), sl.Location)

@@ -718,6 +718,14 @@ func (b *binder) seqNameArg(a expr) (seqArg, error) {
 			return b.seqLiteral(c)
 		}
 	}
+	if c, ok := a.(*constExpr); ok && !c.v.IsNull() && c.t.Kind == types.Regclass {
+		// 'name'::regclass, already resolved: its output is the name.
+		name, err := parseRelName(c.v.String())
+		if err != nil {
+			return seqArg{}, b.errAt(err, c.loc)
+		}
+		return seqArg{name: name}, nil
+	}
 	if c, ok := a.(*constExpr); ok && !c.v.IsNull() && (c.t.Kind == types.Unknown || c.t.Kind.IsString()) {
 		if c.t.Kind == types.Unknown {
 			return b.seqLiteral(c)
@@ -734,6 +742,10 @@ func (b *binder) seqNameArg(a expr) (seqArg, error) {
 		return seqArg{e: e}, err
 	case k.IsString():
 		e, err := b.coerce(a, types.TText, types.CastImplicit)
+		return seqArg{e: e}, err
+	case k == types.Regclass:
+		// A computed regclass: its name, looked up when the call runs.
+		e, err := b.coerce(a, types.TText, types.CastExplicit)
 		return seqArg{e: e}, err
 	}
 	return seqArg{}, errBadSeqArg

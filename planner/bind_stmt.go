@@ -716,7 +716,11 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 			}
 		}
 	case *pg_query.Node_CaseExpr:
-		return "case", 2
+		// The ELSE result's name when it is a column or function name.
+		if name, strength := figureColnameInternal(x.CaseExpr.Defresult); strength > 1 {
+			return name, strength
+		}
+		return "case", 1
 	case *pg_query.Node_CoalesceExpr:
 		return "coalesce", 2
 	case *pg_query.Node_MinMaxExpr:
@@ -763,6 +767,10 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 			return nil, b.errAt(sqlerr.Syntax("%s(*) must be used to call a parameterless aggregate function", name), f.Location)
 		}
 		call.t = types.TInt8
+	} else if name == "string_agg" {
+		if err := b.bindStringAgg(call, f); err != nil {
+			return nil, err
+		}
 	} else {
 		if len(f.Args) != 1 {
 			return nil, b.errAt(sqlerr.UndefinedFunctionErr("function %s with %d arguments does not exist", name, len(f.Args)), f.Location)
@@ -802,7 +810,8 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 			if k == types.Bool {
 				return nil, b.errAt(sqlerr.UndefinedFunctionErr("function %s(boolean) does not exist", name), f.Location)
 			}
-			if k == types.Unknown {
+			if k == types.Unknown || k == types.Name || k == types.Char {
+				// min and max of name and "char" are those of text.
 				if arg, err = b.coerce(arg, types.TText, types.CastImplicit); err != nil {
 					return nil, err
 				}
@@ -1579,6 +1588,9 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 			}
 			if t.Kind == types.Unknown {
 				return nil, b.errAt(sqlerr.New(sqlerr.InvalidTableDefinition, "column %q has pseudo-type unknown", cd.Colname), cd.Location)
+			}
+			if err := checkColumnKind(t, cd.Colname); err != nil {
+				return nil, b.errAt(err, cd.Location)
 			}
 			col := colInfo{name: cd.Colname, t: t, notNull: cd.IsNotNull}
 			if cd.CollClause != nil {

@@ -84,6 +84,11 @@
 //	               sequences: CREATE/ALTER/DROP SEQUENCE, SERIAL and
 //	               IDENTITY columns, nextval/currval/setval/lastval
 //	catalog.go     tables as the planner sees them (over layers/sqlrows)
+//	syscat_bind.go pg_catalog/information_schema tables and functions
+//	bind_catalogtypes.go, bind_catalogfuncs.go
+//	               reg* casts, catalog column types, pg_notify,
+//	               current_setting and psql's other catalog functions
+//	bind_array.go  ARRAY(subquery), string_agg
 //	session.go     Engine, Session, Prepared, Result: the API above
 //	types/         SQL types: OIDs, text I/O, casts, arithmetic, ordering
 //	sqlerr/        the SQLSTATE error type

@@ -771,6 +771,9 @@ type aggState struct {
 	sum   types.Value // running sum (sum, avg), in the accumulation kind
 	best  types.Value // min, max
 	seen  map[string]bool
+	// buf is string_agg's result so far; started once a value came.
+	buf     []byte
+	started bool
 }
 
 func newAggState(a *aggCall) *aggState {
@@ -828,6 +831,8 @@ func (s *aggState) add(ev *evalCtx, row []types.Value) error {
 	}
 	s.count++
 	switch s.call.name {
+	case "string_agg":
+		return s.addString(ev, row, v)
 	case "sum", "avg":
 		k := s.accKind()
 		x, err := types.Cast(v, types.T{Kind: k, Mod: -1}, types.CastImplicit)
@@ -860,6 +865,8 @@ func (s *aggState) result() (types.Value, error) {
 	switch s.call.name {
 	case "count":
 		return types.NewInt(types.Int8, s.count), nil
+	case "string_agg":
+		return s.stringResult(), nil
 	case "sum":
 		if s.sum.IsNull() {
 			return types.Null, nil

@@ -103,6 +103,8 @@ func (e *subqueryExpr) eval(ev *evalCtx, row []types.Value) (types.Value, error)
 	switch e.kind {
 	case subExists:
 		return types.NewBool(len(res.rows) > 0), nil
+	case subArray:
+		return arrayOfRows(res.rows, e.t), nil
 	default:
 		switch len(res.rows) {
 		case 0:

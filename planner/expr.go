@@ -28,7 +28,8 @@ type evalCtx struct {
 	work map[*workTable][][]types.Value
 	// env is the session's TimeZone and the statement time.
 	env *types.Env
-	// sess runs the sequence functions (nil at bind time).
+	// sess is the session running the statement (the sequence functions
+	// and pg_notify use it); nil at bind time.
 	sess *Session
 }
 

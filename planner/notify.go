@@ -46,14 +46,19 @@ func (s *Session) execNotify(ctx context.Context, spec *notifySpec) (*Result, er
 	if _, err := s.txn(ctx); err != nil {
 		return nil, err
 	}
-	n := notification{channel: spec.channel, payload: spec.payload}
+	s.queueNotify(notification{channel: spec.channel, payload: spec.payload})
+	return &Result{Tag: "NOTIFY"}, nil
+}
+
+// queueNotify adds a notification to the open transaction's (NOTIFY and
+// pg_notify), unless the transaction already queued the same one.
+func (s *Session) queueNotify(n notification) {
 	for _, q := range s.notifies {
 		if q == n {
-			return &Result{Tag: "NOTIFY"}, nil
+			return
 		}
 	}
 	s.notifies = append(s.notifies, n)
-	return &Result{Tag: "NOTIFY"}, nil
 }
 
 // queueNotifies adds the transaction's notifications to its commit.

@@ -60,6 +60,8 @@ type aggCall struct {
 	t        types.T // result type
 	// filter is FILTER (WHERE ...): rows it does not keep are skipped.
 	filter expr
+	// delim is string_agg's delimiter argument.
+	delim expr
 }
 
 // selectPlan is a SELECT over at most one table.

@@ -60,7 +60,7 @@ func TestSelectWithoutFrom(t *testing.T) {
 		{"SELECT * FROM pg_catalog.pg_operator", "ERROR 0A000: system catalog pg_operator is not supported yet (position 15)\n"},
 		{"SELECT * FROM pg_cast", "ERROR 0A000: system catalog pg_cast is not supported yet (position 15)\n"},
 		{"SELECT * FROM information_schema.routines", "ERROR 0A000: system catalog routines is not supported yet (position 15)\n"},
-		{"SELECT relname, relkind FROM pg_catalog.pg_class WHERE relname = 'pg_type'", "relname:25 | relkind:25\npg_type | r\nSELECT 1\n"},
+		{"SELECT relname, relkind FROM pg_catalog.pg_class WHERE relname = 'pg_type'", "relname:19 | relkind:18\npg_type | r\nSELECT 1\n"},
 		{"SELECT x", "ERROR 42703: column \"x\" does not exist (position 8)\n"},
 		{"SELECT *", "ERROR 42601: SELECT * with no tables specified is not valid (position 8)\n"},
 		{"SELECT 1 FROM", "ERROR 42601: syntax error at end of input (position 14)\n"},

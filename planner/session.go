@@ -855,6 +855,7 @@ var defaultSettings = map[string]string{
 	"lc_time":                             "C",
 	"lock_timeout":                        "0",
 	"max_identifier_length":               "63",
+	"max_index_keys":                      "32",
 	"search_path":                         "\"$user\", public",
 	"server_encoding":                     "UTF8",
 	"server_version":                      "15.0",

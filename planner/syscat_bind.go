@@ -34,6 +34,9 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 	if r == nil {
 		return snap, nil
 	}
+	if err := b.addSnapshotRoles(snap, r); err != nil {
+		return nil, err
+	}
 	descs, err := b.eng.cat.Tables(r)
 	if err != nil {
 		return nil, fmt.Errorf("system catalog: %w", err)
@@ -145,14 +148,17 @@ func (b *binder) bindSystemTable(rv *pg_query.RangeVar, r layers.Reader) (node f
 	cols := make([]colInfo, len(decl.Columns))
 	for i, c := range decl.Columns {
 		t := sysType(c.Type)
+		if t.Kind == types.Varchar {
+			t.Mod = c.TypeMod // information_schema's yes_or_no is varchar(3)
+		}
 		p.types = append(p.types, t)
-		p.cols = append(p.cols, Column{Name: c.Name, TableID: decl.OID, ColumnAttr: int16(i + 1), TypeOID: t.OID(), TypeSize: -1, TypeMod: -1})
+		p.cols = append(p.cols, Column{Name: c.Name, TableID: decl.OID, ColumnAttr: int16(i + 1), TypeOID: t.OID(), TypeSize: t.Size(), TypeMod: t.Mod})
 		cols[i] = colInfo{name: c.Name, t: t}
 	}
 	for _, row := range decl.Rows(snap) {
 		exprs := make([]expr, len(row))
 		for i, v := range row {
-			exprs[i] = &constExpr{v: sysValue(v, p.types[i]), t: p.types[i], loc: -1}
+			exprs[i] = &constExpr{v: sysValue(v, p.types[i], snap), t: p.types[i], loc: -1}
 		}
 		p.rows = append(p.rows, exprs)
 	}
@@ -168,66 +174,6 @@ func (b *binder) bindSystemTable(rv *pg_query.RangeVar, r layers.Reader) (node f
 	}
 	b.sc.add(alias, rv.Relname, hasAlias, cols)
 	return &fromQuery{q: p, n: len(cols)}, true, nil
-}
-
-// sysType is the engine type that carries a catalog column type. The
-// engine has no oid, name, "char" or reg* types yet: OIDs are bigint and
-// names text.
-func sysType(oid uint32) types.T {
-	switch oid {
-	case types.OIDBool:
-		return types.TBool
-	case types.OIDInt2:
-		return types.T{Kind: types.Int2, Mod: -1}
-	case types.OIDInt4:
-		return types.TInt4
-	case 20, 26, 28, 2205: // int8, oid, xid, regclass
-		return types.TInt8
-	case types.OIDFloat4:
-		return types.T{Kind: types.Float4, Mod: -1}
-	case types.OIDFloat8:
-		return types.T{Kind: types.Float8, Mod: -1}
-	case types.OIDTimestampTZ:
-		return types.T{Kind: types.TimestampTZ, Mod: -1}
-	case 22, 1005: // int2vector, int2[]
-		return types.T{Kind: types.ArrayOf(types.Int2), Mod: -1}
-	case 30, 1028: // oidvector, oid[]
-		return types.T{Kind: types.ArrayOf(types.Int8), Mod: -1}
-	case 1009, 1002, 1034: // text[], "char"[], aclitem[]
-		return types.T{Kind: types.ArrayOf(types.Text), Mod: -1}
-	}
-	return types.TText
-}
-
-// sysValue converts a syscat row value to t.
-func sysValue(v any, t types.T) types.Value {
-	switch x := v.(type) {
-	case bool:
-		return types.NewBool(x)
-	case int64:
-		if t.Kind == types.Text {
-			return types.NewText(fmt.Sprint(x))
-		}
-		return types.NewInt(t.Kind, x)
-	case float64:
-		return types.NewFloat(t.Kind, x)
-	case string:
-		return types.NewText(x)
-	case []int64:
-		elem := t.Kind.Elem()
-		vals := make([]types.Value, len(x))
-		for i, n := range x {
-			vals[i] = types.NewInt(elem, n)
-		}
-		return types.NewArray(elem, vals)
-	case []string:
-		vals := make([]types.Value, len(x))
-		for i, s := range x {
-			vals[i] = types.NewText(s)
-		}
-		return types.NewArray(types.Text, vals)
-	}
-	return types.Null
 }
 
 // catalogFunc binds the catalog functions syscat implements; ok is false
@@ -258,7 +204,7 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 		}}, true, nil
 	}
 	oidArg := func(v types.Value) uint32 {
-		if v.Kind() == types.Text || v.Kind() == types.Unknown || v.Kind() == types.Varchar {
+		if v.Kind().IsString() || v.Kind() == types.Unknown {
 			var n uint64
 			fmt.Sscan(v.Str(), &n)
 			return uint32(n)
@@ -276,8 +222,8 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 		if !argc(1) {
 			return nil, false, nil
 		}
-		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
-			return types.NewText(s.UserByID(oidArg(v[0]))), nil
+		return mk(types.TName, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			return types.NewName(s.UserByID(oidArg(v[0]))), nil
 		})
 	case "pg_table_is_visible", "pg_type_is_visible":
 		if !argc(1) {
@@ -337,12 +283,23 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			return nil, false, nil
 		}
 		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
-			if k := v[0].Kind(); k == types.Text || k == types.Unknown || k == types.Varchar {
+			if k := v[0].Kind(); k.IsString() || k == types.Unknown {
 				return textOrNull(s.ViewDefByName(v[0].Str()))
 			}
 			return textOrNull(s.ViewDef(oidArg(v[0])))
 		})
-	case "obj_description", "col_description", "shobj_description":
+	case "obj_description":
+		if !argc(1, 2) {
+			return nil, false, nil
+		}
+		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			catalog := ""
+			if len(v) == 2 {
+				catalog = strings.TrimPrefix(v[1].Str(), "pg_catalog.")
+			}
+			return textOrNull(s.ObjDescription(oidArg(v[0]), catalog))
+		})
+	case "col_description", "shobj_description":
 		if !argc(1, 2) {
 			return nil, false, nil
 		}
@@ -351,19 +308,19 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 		if !argc(1) {
 			return nil, false, nil
 		}
-		return mk(types.TText, true, func(_ *syscat.Snapshot, v []types.Value) (types.Value, error) {
-			return types.NewText(syscat.EncodingToChar(v[0].Int())), nil
+		return mk(types.TName, true, func(_ *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			return types.NewName(syscat.EncodingToChar(v[0].Int())), nil
 		})
 	case "to_regclass":
 		if !argc(1) {
 			return nil, false, nil
 		}
-		return mk(types.TInt8, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+		return mk(types.TRegclass, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
 			oid, ok := s.RegclassIn(v[0].Str())
 			if !ok {
 				return types.Null, nil
 			}
-			return types.NewInt(types.Int8, int64(oid)), nil
+			return regValue(s, types.Regclass, oid), nil
 		})
 	case "pg_get_serial_sequence":
 		if !argc(2) {
@@ -377,7 +334,7 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			return textOrNull(seq, ok)
 		})
 	}
-	return nil, false, nil
+	return b.moreCatalogFuncs(name, args, get)
 }
 
 // regexCache holds compiled patterns of the ~ operators, at most
@@ -458,100 +415,4 @@ func isDefaultCollation(c *pg_query.CollateClause) bool {
 		return true
 	}
 	return false
-}
-
-// regCast binds casts to oid and the reg* types, which the engine has no
-// types for yet: a string (a name) becomes the object's OID as bigint, a
-// number (an OID) becomes the object's name as text, so that both
-// 'demo'::regclass in a comparison and c.oid::regclass in a select list
-// give what clients expect. ok is false for other casts.
-func (b *binder) regCast(c *pg_query.TypeCast) (e expr, ok bool, err error) {
-	tn := c.TypeName
-	if tn == nil || len(tn.ArrayBounds) > 0 || len(tn.Names) == 0 || len(tn.Names) > 2 {
-		return nil, false, nil
-	}
-	if len(tn.Names) == 2 {
-		if s := tn.Names[0].GetString_(); s == nil || s.Sval != "pg_catalog" {
-			return nil, false, nil
-		}
-	}
-	last := tn.Names[len(tn.Names)-1].GetString_()
-	if last == nil {
-		return nil, false, nil
-	}
-	target := last.Sval
-	switch target {
-	case "oid", "regclass", "regtype", "regproc", "regnamespace":
-	default:
-		return nil, false, nil
-	}
-	arg, err := b.bindExpr(c.Arg)
-	if err != nil {
-		return nil, true, err
-	}
-	k := arg.typ().Kind
-	if target == "oid" {
-		e, err := b.coerce(arg, types.TInt8, types.CastExplicit)
-		if err != nil {
-			return nil, true, b.coerceErr(err, c.Location)
-		}
-		return e, true, nil
-	}
-	if k == types.Int2 || k == types.Int4 || k == types.Int8 {
-		// An OID to its name.
-		return b.regFunc(target+"out", arg, types.TText), true, nil
-	}
-	if k != types.Unknown && !k.IsString() {
-		return nil, true, b.errAt(sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", arg.typ(), target), c.Location)
-	}
-	return b.regFunc(target+"in", arg, types.TInt8), true, nil
-}
-
-// regFunc binds the input (name to OID) or output (OID to name) function
-// of a reg* type over arg.
-func (b *binder) regFunc(fn string, arg expr, t types.T) expr {
-	var once sync.Once
-	var snap *syscat.Snapshot
-	var snapErr error
-	r := b.r
-	return &funcExpr{name: fn, args: []expr{arg}, t: t, strict: true, fn: func(v []types.Value) (types.Value, error) {
-		once.Do(func() { snap, snapErr = b.sysSnapshot(r) })
-		if snapErr != nil {
-			return types.Null, snapErr
-		}
-		if t.Kind == types.Text {
-			oid := uint32(v[0].Int())
-			switch fn {
-			case "regclassout":
-				return types.NewText(snap.RegclassOut(oid)), nil
-			case "regtypeout":
-				return types.NewText(snap.RegtypeOut(oid)), nil
-			case "regprocout":
-				return types.NewText(syscat.RegprocOut(oid)), nil
-			}
-			return types.NewText(syscat.RegnamespaceOut(oid)), nil
-		}
-		name := v[0].Str()
-		var oid uint32
-		var ok bool
-		switch fn {
-		case "regclassin":
-			if oid, ok = snap.RegclassIn(name); !ok {
-				return types.Null, sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", name)
-			}
-		case "regtypein":
-			if oid, ok = snap.RegtypeIn(name); !ok {
-				return types.Null, sqlerr.New("42704", "type %q does not exist", name)
-			}
-		case "regprocin":
-			if oid, ok = syscat.RegprocIn(name); !ok {
-				return types.Null, sqlerr.New("42883", "function %q does not exist", name)
-			}
-		default:
-			if oid, ok = syscat.RegnamespaceIn(name); !ok {
-				return types.Null, sqlerr.New("3F000", "schema %q does not exist", name)
-			}
-		}
-		return types.NewInt(types.Int8, int64(oid)), nil
-	}}
 }

@@ -22,7 +22,7 @@ func init() {
 		{Schema: "pg_catalog", Name: "pg_constraint", OID: PgConstraintOID, RowType: 10003, ArrayType: 10002, Columns: pgConstraintCols, rows: pgConstraintRows},
 		{Schema: "pg_catalog", Name: "pg_database", OID: 1262, RowType: 1248, ArrayType: 10052, Columns: pgDatabaseCols, rows: pgDatabaseRows},
 		{Schema: "pg_catalog", Name: "pg_depend", OID: 2608, RowType: 10051, ArrayType: 10050, Columns: pgDependCols, rows: pgDependRows},
-		{Schema: "pg_catalog", Name: "pg_description", OID: 2609, RowType: 10041, ArrayType: 10040, Columns: pgDescriptionCols, rows: noRows},
+		{Schema: "pg_catalog", Name: "pg_description", OID: 2609, RowType: 10041, ArrayType: 10040, Columns: pgDescriptionCols, rows: pgDescriptionRows},
 		{Schema: "pg_catalog", Name: "pg_enum", OID: 3501, RowType: 10045, ArrayType: 10044, Columns: pgEnumCols, rows: noRows},
 		{Schema: "pg_catalog", Name: "pg_extension", OID: 3079, RowType: 10074, ArrayType: 10073, Columns: pgExtensionCols, rows: pgExtensionRows},
 		{Schema: "pg_catalog", Name: "pg_index", OID: 2610, RowType: 10007, ArrayType: 10006, Columns: pgIndexCols, rows: pgIndexRows},
@@ -132,7 +132,7 @@ func pgClassRows(s *Snapshot) []rec {
 func pgNamespaceRows(s *Snapshot) []rec {
 	var out []rec
 	for _, n := range namespaces {
-		out = append(out, rec{"oid": i64(n.oid), "nspname": n.name, "nspowner": i64(n.owner)})
+		out = append(out, rec{"oid": i64(n.oid), "nspname": n.name, "nspowner": i64(n.owner), "nspacl": s.namespaceACL(n.oid, n.owner)})
 	}
 	return out
 }

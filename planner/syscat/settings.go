@@ -46,6 +46,7 @@ var settingInfos = map[string]settingInfo{
 	"lock_timeout":                        {"lock_timeout", "ms", "Client Connection Defaults / Statement Behavior", "user", "integer", "0", "2147483647", "", "0"},
 	"max_connections":                     {"max_connections", "", "Connections and Authentication / Connection Settings", "postmaster", "integer", "1", "262143", "", "100"},
 	"max_identifier_length":               {"max_identifier_length", "", "Preset Options", "internal", "integer", "63", "63", "", "63"},
+	"max_index_keys":                      {"max_index_keys", "", "Preset Options", "internal", "integer", "32", "32", "", "32"},
 	"row_security":                        {"row_security", "", "Client Connection Defaults / Statement Behavior", "user", "bool", "", "", "", "on"},
 	"search_path":                         {"search_path", "", "Client Connection Defaults / Statement Behavior", "user", "string", "", "", "", "\"$user\", public"},
 	"server_encoding":                     {"server_encoding", "", "Preset Options", "internal", "string", "", "", "", "SQL_ASCII"},

@@ -31,7 +31,7 @@ const maxArrayDims = 6
 // with the given OID.
 func HasBinary(oid uint32) bool {
 	t, ok := FromOID(oid)
-	return ok && t.Kind != Unknown || oid == OIDUnknown
+	return ok && t.Kind != Unknown && !t.Kind.IsVector() && t.Kind != Void || oid == OIDUnknown
 }
 
 // AppendBinary appends the binary wire form of a non-NULL value to buf
@@ -70,8 +70,16 @@ func AppendBinary(buf []byte, v Value) ([]byte, error) {
 	case JSONB:
 		buf = append(buf, 1)
 		return v.AppendText(buf), nil
-	case Text, Varchar, BPChar, Unknown, JSON, Bytea, UUID:
+	case Char:
+		// charsend: always one byte, NUL for the empty "char".
+		if v.s == "" {
+			return append(buf, 0), nil
+		}
+		return append(buf, v.s[0]), nil
+	case Text, Varchar, BPChar, Unknown, JSON, Bytea, UUID, Name:
 		return append(buf, v.s...), nil
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		return binary.BigEndian.AppendUint32(buf, uint32(v.i)), nil
 	}
 	return buf, sqlerr.Unsupported("binary output format is not supported for type %s", v.kind)
 }
@@ -216,6 +224,18 @@ func fromBinaryKind(k Kind, data []byte) (Value, error) {
 		return arrayFromBinary(k.Elem(), data)
 	}
 	switch k {
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		if err := fixed(data, 4); err != nil {
+			return Null, err
+		}
+		return Value{kind: k, valid: true, i: int64(binary.BigEndian.Uint32(data))}, nil
+	case Name:
+		return NewName(string(data)), nil
+	case Char:
+		if len(data) == 1 && data[0] == 0 {
+			return NewChar(""), nil
+		}
+		return NewChar(string(data)), nil
 	case Bool:
 		if err := fixed(data, 1); err != nil {
 			return Null, err

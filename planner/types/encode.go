@@ -40,6 +40,8 @@ func StoreElem(v Value) any {
 		return v.i != 0
 	case Int2, Int4, Int8:
 		return v.i
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		return int64(uint32(v.i))
 	case Float4, Float8:
 		return v.f
 	case Numeric:
@@ -113,7 +115,11 @@ func FromStore(t T, e any) (Value, error) {
 			}
 			return NewNumeric(d), nil
 		}
-	case Text, Varchar, Unknown:
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		if i, ok := e.(int64); ok {
+			return Value{kind: t.Kind, valid: true, i: i}, nil
+		}
+	case Text, Varchar, Unknown, Name, Char:
 		if s, ok := e.(string); ok {
 			return Value{kind: t.Kind, valid: true, s: s}, nil
 		}
@@ -128,12 +134,14 @@ func KeyElem(v Value) any {
 	if !v.valid {
 		return nil
 	}
-	if v.kind.IsArray() {
+	if v.kind.IsArray() || v.kind.IsVector() {
 		return arrayKey(v)
 	}
 	switch v.kind {
 	case Date, Time, Timestamp, TimestampTZ:
 		return v.i
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		return int64(uint32(v.i))
 	case Interval:
 		return intervalKey(v.months, v.days, v.i)
 	case BPChar:
@@ -180,6 +188,8 @@ func appendKeyBytes(buf []byte, v Value) []byte {
 		return append(buf, byte(v.i))
 	case Int2, Int4, Int8, Date, Time, Timestamp, TimestampTZ:
 		return binary.BigEndian.AppendUint64(buf, uint64(v.i)^(1<<63))
+	case OID, Regclass, Regtype, Regproc, Regnamespace:
+		return binary.BigEndian.AppendUint64(buf, uint64(uint32(v.i))^(1<<63))
 	case Float4, Float8:
 		f := v.f
 		switch {

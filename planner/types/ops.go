@@ -101,6 +101,9 @@ func castKindEnv(env *Env, v Value, to Kind) (Value, error) {
 	if !v.valid {
 		return Null, nil
 	}
+	if out, ok, err := castInternal(v, to); ok {
+		return out, err
+	}
 	if from == Unknown || from.IsString() {
 		s := v.s
 		if from == BPChar && to != BPChar {
@@ -217,8 +220,10 @@ func castKindEnv(env *Env, v Value, to Kind) (Value, error) {
 func Compare(a, b Value) int {
 	ak, bk := a.kind, b.kind
 	switch {
-	case ak.IsArray() && bk.IsArray():
+	case ak.IsArray() && bk.IsArray(), ak.IsVector() && bk.IsVector():
 		return compareArrays(a, b)
+	case ak.IsOIDKind() && (bk.IsOIDKind() || bk.IsInteger()), bk.IsOIDKind() && ak.IsInteger():
+		return cmpInt(int64(uint32(a.i)), int64(uint32(b.i)))
 	case ak.IsDateTime() && bk.IsDateTime():
 		return compareDateTime(a, b)
 	case ak == Interval && bk == Interval:

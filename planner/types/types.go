@@ -6,7 +6,9 @@
 // The types: boolean, smallint, integer, bigint, numeric, real, double
 // precision, text, character varying(n), character(n), date, time,
 // timestamp, timestamptz, interval, bytea, uuid, json, jsonb, and
-// one-dimensional arrays of any of them (ArrayOf, ArrayType).
+// one-dimensional arrays of any of them (ArrayOf, ArrayType); and the
+// internal types of the system catalogs: oid, name, "char", regclass,
+// regtype, regproc, regnamespace, int2vector, oidvector and void.
 //
 // # Files
 //
@@ -25,6 +27,7 @@
 //	json_ops.go      -> ->> #> #>> @> ? || - and the json(b) functions
 //	array.go         array text input and output, order
 //	array_ops.go     array functions and = ANY / ALL
+//	oidtypes.go      oid, reg*, name, "char", int2vector, oidvector, void
 //	ops.go           casts, comparison and arithmetic
 //	encode.go        store and order-preserving key encodings
 //	binary.go        binary wire formats (send/recv) for pgwire
@@ -73,6 +76,18 @@ const (
 	UUID
 	JSON  // text kept as given, validated
 	JSONB // normalised JSON
+
+	// PostgreSQL's internal types that catalog queries use (oidtypes.go).
+	OID          // oid: an unsigned 32-bit object identifier
+	Name         // name: an identifier of at most 63 bytes
+	Char         // "char": a single byte
+	Regclass     // regclass: a relation's OID, shown as its name
+	Regtype      // regtype: a type's OID, shown as its name
+	Regproc      // regproc: a function's OID, shown as its name
+	Regnamespace // regnamespace: a schema's OID, shown as its name
+	Int2Vector   // int2vector: a vector of smallints, subscripted from 0
+	OIDVector    // oidvector: a vector of OIDs, subscripted from 0
+	Void         // void: the result of a function that returns nothing
 
 	numKinds // the number of scalar kinds; not a kind
 )
@@ -171,6 +186,17 @@ var kindInfo = [numKinds]kindData{
 	UUID:        {OIDUUID, 16, "uuid", "uuid", 2951},
 	JSON:        {OIDJSON, -1, "json", "json", 199},
 	JSONB:       {OIDJSONB, -1, "jsonb", "jsonb", 3807},
+
+	OID:          {OIDOid, 4, "oid", "oid", 1028},
+	Name:         {OIDName, 64, "name", "name", 1003},
+	Char:         {OIDChar, 1, `"char"`, "char", 1002},
+	Regclass:     {OIDRegclass, 4, "regclass", "regclass", 2210},
+	Regtype:      {OIDRegtype, 4, "regtype", "regtype", 2211},
+	Regproc:      {OIDRegproc, 4, "regproc", "regproc", 1008},
+	Regnamespace: {OIDRegnamespace, 4, "regnamespace", "regnamespace", 4090},
+	Int2Vector:   {OIDInt2Vector, -1, "int2vector", "int2vector", 1006},
+	OIDVector:    {OIDOidVector, -1, "oidvector", "oidvector", 1013},
+	Void:         {OIDVoid, 4, "void", "void", 0},
 }
 
 // info returns the description of a scalar kind; an array kind or an
@@ -304,7 +330,9 @@ func (k Kind) IsInteger() bool { return k >= Int2 && k <= Int8 }
 
 // IsString reports whether k is in the string category (text, varchar,
 // character).
-func (k Kind) IsString() bool { return k == Text || k == Varchar || k == BPChar }
+func (k Kind) IsString() bool {
+	return k == Text || k == Varchar || k == BPChar || k == Name || k == Char
+}
 
 // IsDateTime reports whether k is in the date/time category (date, time,
 // timestamp, timestamptz), interval excluded.
@@ -405,6 +433,8 @@ func (t T) Category() byte {
 	switch {
 	case k.IsArray():
 		return 'A'
+	case k == Char:
+		return 'Z'
 	case k == Bool:
 		return 'B'
 	case k.IsNumeric():
@@ -417,6 +447,9 @@ func (t T) Category() byte {
 		return 'T'
 	case k == Unknown:
 		return 'X'
+	}
+	if c, ok := internalCategory(k); ok {
+		return c
 	}
 	return 'U'
 }
@@ -433,7 +466,7 @@ func (t T) ArrayOID() uint32 {
 // ElemOID returns pg_type.typelem of an array type (0 otherwise).
 func (t T) ElemOID() uint32 {
 	if !t.Kind.IsArray() {
-		return 0
+		return internalElemOID(t.Kind)
 	}
 	return info(t.Kind.Elem()).oid
 }
@@ -446,7 +479,9 @@ func BuiltinTypes() []T {
 		out = append(out, T{k, -1})
 	}
 	for k := Kind(1); k < numKinds; k++ {
-		out = append(out, T{ArrayOf(k), -1})
+		if info(k).arrayOID != 0 {
+			out = append(out, T{ArrayOf(k), -1})
+		}
 	}
 	return out
 }

@@ -267,6 +267,9 @@ func (v Value) AppendTextEnv(buf []byte, env *Env) []byte {
 	if v.kind.IsArray() {
 		return appendArray(buf, v, env)
 	}
+	if out, ok := appendInternal(buf, v); ok {
+		return out
+	}
 	switch v.kind {
 	case Date:
 		return appendDate(buf, v.i)
@@ -447,6 +450,9 @@ func ParseTextEnv(env *Env, t T, s string) (Value, error) {
 func parseKindEnv(env *Env, k Kind, s string) (Value, error) {
 	if k.IsArray() {
 		return parseArray(env, k.Elem(), s)
+	}
+	if v, ok, err := parseInternal(k, s); ok {
+		return v, err
 	}
 	switch k {
 	case BPChar:
