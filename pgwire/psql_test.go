@@ -63,29 +63,11 @@ func TestPsqlScripts(t *testing.T) {
 			}
 			ts := startServer(t, Config{})
 			got := runPsql(t, psql, "postgres://aspen@"+ts.addr+"/aspen?sslmode=disable", sql)
-			if why := pendingFeature(got); why != "" && !bytes.Equal(got, want) {
-				t.Skipf("psql on Aspen needs %s, which is not built yet", why)
-			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("psql on Aspen differs from PostgreSQL (%s); -want +got:\n%s", golden, diffLines(string(want), string(got)))
 			}
 		})
 	}
-}
-
-// pendingFeatures are errors of features other work adds (psql's \d
-// table queries call unnest and generate_series in FROM): a script whose
-// output shows one is skipped rather than failed until they exist.
-var pendingFeatures = []string{"functions in FROM are not supported yet"}
-
-// pendingFeature returns the pending feature psql's output shows, or "".
-func pendingFeature(out []byte) string {
-	for _, f := range pendingFeatures {
-		if bytes.Contains(out, []byte(f)) {
-			return strings.TrimSuffix(f, " are not supported yet")
-		}
-	}
-	return ""
 }
 
 func pgInstalled() bool {

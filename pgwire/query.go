@@ -88,7 +88,9 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 
 // sendRows sends rows as DataRow messages in the given formats.
 func (c *conn) sendRows(cols []planner.Column, rows [][]planner.Value, formats []int16) error {
-	var buf []byte
+	// buf is never nil: an empty value is a zero-length slice of it,
+	// which pgproto3 sends as an empty string (nil would be NULL).
+	buf := make([]byte, 0, 256)
 	vals := make([][]byte, len(cols))
 	for _, row := range rows {
 		buf = buf[:0]

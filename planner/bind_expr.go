@@ -50,6 +50,8 @@ type binder struct {
 	ident      identity
 	// win is the window state of the SELECT being bound (bind_window.go).
 	win *winScope
+	// srf collects the select list's set-returning calls (bind_srf.go).
+	srf *srfScope
 }
 
 // errAt attaches the position of loc to an *sqlerr.Error.
@@ -593,6 +595,8 @@ func (b *binder) bindAExpr(a *pg_query.A_Expr) (expr, error) {
 			e = &notExpr{arg: e}
 		}
 		return e, nil
+	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
+		return b.bindSimilar(a)
 	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
 		l, err := b.bindExpr(a.Lexpr)
 		if err != nil {
@@ -614,6 +618,12 @@ func (b *binder) bindUnary(op string, a *pg_query.A_Expr) (expr, error) {
 	arg, err := b.bindExpr(a.Rexpr)
 	if err != nil {
 		return nil, err
+	}
+	if e, ok, err := b.bindMathUnary(op, arg); ok {
+		if err != nil {
+			return nil, b.errAt(err, a.Location)
+		}
+		return e, nil
 	}
 	switch op {
 	case "-", "+":
@@ -693,18 +703,11 @@ func (b *binder) bindBinary(op string, l, r expr, loc int32) (expr, error) {
 		if (lk != types.Unknown && !lk.IsNumeric()) || (rk != types.Unknown && !rk.IsNumeric()) {
 			return nil, noOp()
 		}
-		if lk == types.Numeric || rk == types.Numeric {
-			return nil, b.errAt(sqlerr.Unsupported("numeric ^ numeric is not supported yet"), loc)
-		}
-		var err error
-		if l, err = b.coerce(l, types.TFloat8, types.CastImplicit); err != nil {
+		e, err := b.bindPower(l, r, "^")
+		if err != nil {
 			return nil, b.coerceErr(err, loc)
 		}
-		if r, err = b.coerce(r, types.TFloat8, types.CastImplicit); err != nil {
-			return nil, b.coerceErr(err, loc)
-		}
-		return b.fold(&funcExpr{name: "pow", args: []expr{l, r}, t: types.TFloat8, strict: true,
-			fn: func(v []types.Value) (types.Value, error) { return types.Power(v[0], v[1]) }}, loc)
+		return e, nil
 	case "||":
 		lk, rk := l.typ().Kind, r.typ().Kind
 		if !(lk == types.Unknown || lk.IsString() || rk == types.Unknown || rk.IsString()) {
@@ -1003,6 +1006,7 @@ func (b *binder) bindBooleanTest(x *pg_query.BooleanTest) (expr, error) {
 }
 
 func (b *binder) bindCase(c *pg_query.CaseExpr) (expr, error) {
+	defer b.srfNotIn("CASE")()
 	var operand expr
 	var err error
 	if c.Arg != nil {
@@ -1060,6 +1064,7 @@ func (b *binder) bindCase(c *pg_query.CaseExpr) (expr, error) {
 }
 
 func (b *binder) bindCoalesce(c *pg_query.CoalesceExpr) (expr, error) {
+	defer b.srfNotIn("COALESCE")()
 	args := make([]expr, len(c.Args))
 	var err error
 	for i, a := range c.Args {
@@ -1129,15 +1134,18 @@ func funcName(f *pg_query.FuncCall) string {
 	return strings.Join(parts, ".")
 }
 
-var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true, "string_agg": true}
+var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
 
 func (b *binder) bindFuncCall(f *pg_query.FuncCall) (expr, error) {
 	name := funcName(f)
 	if isWindowCall(name, f) {
 		return b.bindWindowFunc(name, f)
 	}
-	if aggregateNames[name] {
+	if aggregateNames[name] || moreAggNames[name] {
 		return b.bindAggregate(name, f)
+	}
+	if e, ok, err := b.bindSRFCall(name, f); ok {
+		return e, err
 	}
 	// PostgreSQL's messages for aggregate syntax on a plain function (f(*)
 	// is looked up as f() and does not exist).
@@ -1203,7 +1211,7 @@ var knownPGFunctions = map[string]bool{
 // isKnownPGFunction reports whether name is a PostgreSQL built-in not yet
 // implemented (catalog functions pg_* included).
 func isKnownPGFunction(name string) bool {
-	return knownPGFunctions[name] || strings.HasPrefix(name, "pg_") || strings.HasPrefix(name, "information_schema.")
+	return knownPGFunctions[name] && !implementedFuncs[name] || strings.HasPrefix(name, "pg_") || strings.HasPrefix(name, "information_schema.")
 }
 
 // argTypes renders argument types for "function f(integer) does not exist".
@@ -1238,10 +1246,16 @@ func (b *binder) builtin(name string, args []expr) (expr, error) {
 	if e, ok, err := b.sequenceFunc(name, args); ok {
 		return e, err
 	}
+	if e, ok, err := b.stringFunc2(name, args); ok || err != nil {
+		return e, err
+	}
 	if e, ok, err := b.dateTimeFunc(name, args); ok || err != nil {
 		return e, err
 	}
 	if e, ok, err := b.jsonArrayFunc(name, args); ok || err != nil {
+		return e, err
+	}
+	if e, ok, err := b.mathFunc(name, args); ok || err != nil {
 		return e, err
 	}
 	switch name {

@@ -491,7 +491,7 @@ func (b *binder) bindFromItem(n *pg_query.Node, r layers.Reader) (fromNode, erro
 		}
 		return &fromQuery{q: q, n: len(cols)}, nil
 	case *pg_query.Node_RangeFunction:
-		return nil, sqlerr.Unsupported("functions in FROM are not supported yet")
+		return b.bindRangeFunction(x.RangeFunction, r)
 	}
 	return nil, sqlerr.Unsupported("this FROM item is not supported yet")
 }

@@ -49,7 +49,7 @@ func (b *binder) bindJSONArrayOp(op string, l, r expr, loc int32) (e expr, ok bo
 		}
 		return nil, false, nil
 	}
-	if lk.IsArray() || rk.IsArray() {
+	if (lk.IsArray() || rk.IsArray()) && !isJSONKind(lk) {
 		if op != "||" {
 			return nil, false, nil // comparisons: the general rules
 		}
@@ -130,6 +130,9 @@ func (b *binder) bindJSONArrayOp(op string, l, r expr, loc int32) (e expr, ok bo
 			return types.NewBool(c), err
 		})
 	case "?":
+		if !isTextish(r) {
+			return noOp()
+		}
 		if r, err = to(r, types.TText); err != nil {
 			return nil, true, err
 		}

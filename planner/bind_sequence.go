@@ -510,7 +510,7 @@ func (b *binder) sequenceColumn(cd *pg_query.ColumnDef, serial bool, col *colInf
 // seqDefault is the default expression of a column that takes its values
 // from the sequence named.
 func seqDefault(name string) string {
-	return "nextval(" + quoteLiteral(quoteIdentIfNeeded(name)) + "::regclass)"
+	return "nextval(" + sqlLiteral(pgQuoteIdent(name)) + "::regclass)"
 }
 
 // normalizeNextval rewrites a default nextval('name') as PostgreSQL stores
@@ -531,23 +531,9 @@ func normalizeNextval(def string) string {
 	return seqDefault(name)
 }
 
-// quoteLiteral quotes a string as an SQL literal.
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// quoteIdentIfNeeded quotes an identifier when PostgreSQL would.
-func quoteIdentIfNeeded(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && (r >= '0' && r <= '9' || r == '$')) {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
+// sqlLiteral quotes a string as an SQL literal the way pg_get_expr
+// prints one (standard_conforming_strings: backslashes as they are).
+func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // applyOverriding enforces GENERATED ALWAYS identity columns and applies
 // OVERRIDING USER VALUE to an INSERT's VALUES rows: a value other than

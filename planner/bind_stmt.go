@@ -210,6 +210,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		return nil, err
 	}
 	defer pop()
+	defer b.beginSRFLevel()()
 	// The query's own scope, inside the enclosing query's; aggregates
 	// found while binding belong to this query level.
 	sc := &scope{parent: b.sc}
@@ -246,6 +247,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	// Select list, with aggregates and window functions allowed.
 	b.aggAllowed = true
 	b.allowWindows(true)
+	b.srf = &srfScope{}
 	type target struct {
 		e    expr
 		name string
@@ -309,6 +311,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	// bare name that is not a column may name an output.
 	b.allowWindows(false)
 	b.aggAllowed, b.aggContext = false, "GROUP BY"
+	b.srf.off, b.srf.ctx = true, "GROUP BY"
 	for _, g := range s.GroupClause {
 		if c := g.GetAConst(); c != nil {
 			if iv, ok := c.Val.(*pg_query.A_Const_Ival); ok {
@@ -349,6 +352,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 
 	// HAVING and ORDER BY may use aggregates.
 	b.aggAllowed = true
+	b.srf.ctx = "HAVING"
 	if s.HavingClause != nil {
 		h, err := b.bindExpr(s.HavingClause)
 		if err != nil {
@@ -359,6 +363,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		}
 	}
 	b.allowWindows(true)
+	b.srf.off = false
 	for _, sn := range s.SortClause {
 		sb := sn.GetSortBy()
 		if sb == nil {
@@ -434,6 +439,8 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 		return nil, err
 	}
 
+	p.srfs, b.srf = b.srf.calls, nil
+
 	// Aggregation: rewrite the post-grouping expressions over the grouped
 	// row (group keys, then aggregate results).
 	p.aggs = b.aggs
@@ -451,6 +458,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 			}
 		}
 		if p.window, err = b.finishWindows(s, p); err != nil {
+			return nil, err
+		}
+		if err := b.groupSRFArgs(p.srfs, p.groups); err != nil {
 			return nil, err
 		}
 		p.keepRep = b.needRep
@@ -745,6 +755,9 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", b.aggContext), f.Location)
 	}
+	if moreAggNames[name] {
+		return b.bindMoreAggregate(name, f)
+	}
 	if len(f.AggOrder) > 0 || f.AggWithinGroup {
 		return nil, b.errAt(sqlerr.Unsupported("ORDER BY in aggregates is not supported yet"), f.Location)
 	}
@@ -767,10 +780,6 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 			return nil, b.errAt(sqlerr.Syntax("%s(*) must be used to call a parameterless aggregate function", name), f.Location)
 		}
 		call.t = types.TInt8
-	} else if name == "string_agg" {
-		if err := b.bindStringAgg(call, f); err != nil {
-			return nil, err
-		}
 	} else {
 		if len(f.Args) != 1 {
 			return nil, b.errAt(sqlerr.UndefinedFunctionErr("function %s with %d arguments does not exist", name, len(f.Args)), f.Location)

@@ -140,7 +140,7 @@ func (b *binder) bindWindowFunc(name string, f *pg_query.FuncCall) (expr, error)
 		return nil, b.errAt(sqlerr.Unsupported("DISTINCT is not implemented for window functions"), f.Location)
 	case len(f.AggOrder) > 0:
 		return nil, b.errAt(sqlerr.Unsupported("aggregate ORDER BY is not implemented for window functions"), f.Location)
-	case f.AggFilter != nil && !aggregateNames[name]:
+	case f.AggFilter != nil && !aggregateNames[name] && !moreAggNames[name]:
 		if windowOnlyFuncs[name] {
 			return nil, b.errAt(sqlerr.Unsupported("FILTER is not implemented for non-aggregate window functions"), f.Location)
 		}
@@ -150,7 +150,7 @@ func (b *binder) bindWindowFunc(name string, f *pg_query.FuncCall) (expr, error)
 	b.aggAllowed, b.aggContext, ws.nested = true, "", true
 	var err error
 	switch {
-	case aggregateNames[name]:
+	case aggregateNames[name] || moreAggNames[name]:
 		ws.aggArgs = true
 		n := len(b.aggs)
 		_, err = b.bindAggregate(name, f)

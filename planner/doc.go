@@ -88,7 +88,7 @@
 //	bind_catalogtypes.go, bind_catalogfuncs.go
 //	               reg* casts, catalog column types, pg_notify,
 //	               current_setting and psql's other catalog functions
-//	bind_array.go  ARRAY(subquery), string_agg
+//	bind_array.go  ARRAY(subquery)
 //	session.go     Engine, Session, Prepared, Result: the API above
 //	types/         SQL types: OIDs, text I/O, casts, arithmetic, ordering
 //	sqlerr/        the SQLSTATE error type

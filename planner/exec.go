@@ -428,27 +428,29 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		if p.window != nil {
 			return collectWindowRow(&winRows, row, &mem)
 		}
-		if streaming {
-			seen++
-			if seen <= offset {
-				return nil
+		return expandSRF(ev, p.srfs, row, func() error {
+			if streaming {
+				seen++
+				if seen <= offset {
+					return nil
+				}
 			}
-		}
-		o, err := project(row)
-		if err != nil {
-			return err
-		}
-		if top != nil {
-			return top.add(o, &mem)
-		}
-		if err := mem.add(o); err != nil {
-			return err
-		}
-		out = append(out, o)
-		if streaming && limit >= 0 && int64(len(out)) >= limit {
-			return errStop
-		}
-		return nil
+			o, err := project(row)
+			if err != nil {
+				return err
+			}
+			if top != nil {
+				return top.add(o, &mem)
+			}
+			if err := mem.add(o); err != nil {
+				return err
+			}
+			out = append(out, o)
+			if streaming && limit >= 0 && int64(len(out)) >= limit {
+				return errStop
+			}
+			return nil
+		})
 	}
 	if streaming && limit == 0 {
 		return nil, nil
@@ -494,11 +496,16 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 				winRows = append(winRows, g)
 				continue
 			}
-			o, err := project(g)
-			if err != nil {
+			if err := expandSRF(ev, p.srfs, g, func() error {
+				o, err := project(g)
+				if err != nil {
+					return err
+				}
+				out = append(out, o)
+				return nil
+			}); err != nil {
 				return nil, err
 			}
-			out = append(out, o)
 		}
 	}
 	if p.window != nil {
@@ -507,11 +514,18 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 			return nil, err
 		}
 		for _, row := range wrows {
-			o, err := project(row)
-			if err != nil {
+			// Set-returning calls of the select list expand after the
+			// windows, as PostgreSQL's ProjectSet sits above WindowAgg.
+			if err := expandSRF(ev, p.srfs, row, func() error {
+				o, err := project(row)
+				if err != nil {
+					return err
+				}
+				out = append(out, o)
+				return nil
+			}); err != nil {
 				return nil, err
 			}
-			out = append(out, o)
 		}
 	}
 	if p.distinct {
@@ -771,9 +785,8 @@ type aggState struct {
 	sum   types.Value // running sum (sum, avg), in the accumulation kind
 	best  types.Value // min, max
 	seen  map[string]bool
-	// buf is string_agg's result so far; started once a value came.
-	buf     []byte
-	started bool
+	rows  [][]types.Value // kept input rows (agg_more.go)
+	kept  memBudget       // what rows hold
 }
 
 func newAggState(a *aggCall) *aggState {
@@ -811,6 +824,9 @@ func (s *aggState) add(ev *evalCtx, row []types.Value) error {
 			return nil
 		}
 	}
+	if s.call.ext != nil {
+		return s.addExt(ev, row)
+	}
 	if s.call.arg == nil {
 		s.count++
 		return nil
@@ -831,8 +847,6 @@ func (s *aggState) add(ev *evalCtx, row []types.Value) error {
 	}
 	s.count++
 	switch s.call.name {
-	case "string_agg":
-		return s.addString(ev, row, v)
 	case "sum", "avg":
 		k := s.accKind()
 		x, err := types.Cast(v, types.T{Kind: k, Mod: -1}, types.CastImplicit)
@@ -862,11 +876,12 @@ func (s *aggState) add(ev *evalCtx, row []types.Value) error {
 }
 
 func (s *aggState) result() (types.Value, error) {
+	if s.call.ext != nil {
+		return s.resultExt()
+	}
 	switch s.call.name {
 	case "count":
 		return types.NewInt(types.Int8, s.count), nil
-	case "string_agg":
-		return s.stringResult(), nil
 	case "sum":
 		if s.sum.IsNull() {
 			return types.Null, nil

@@ -307,6 +307,8 @@ func iterFrom(ev *evalCtx, n fromNode, mem *memBudget, fn func(row []types.Value
 		return nil
 	case *fromJoin:
 		return execJoin(ev, x, mem, fn)
+	case *fromFunc:
+		return iterFunc(ev, x, nil, fn)
 	case *fromLateral:
 		rows, err := runLateral(ev, x, nil)
 		if err != nil {
@@ -401,6 +403,9 @@ func execLateralJoin(ev *evalCtx, j *fromJoin, lat *fromLateral, mem *memBudget,
 func execJoin(ev *evalCtx, j *fromJoin, mem *memBudget, fn func(row []types.Value) error) error {
 	if lat, ok := j.right.(*fromLateral); ok {
 		return execLateralJoin(ev, j, lat, mem, fn)
+	}
+	if f, ok := j.right.(*fromFunc); ok && f.lateral {
+		return execFuncJoin(ev, j, f, mem, fn)
 	}
 	lw, rw := j.left.width(), j.right.width()
 	var right [][]types.Value

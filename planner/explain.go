@@ -294,6 +294,8 @@ func explainFrom(f fromNode) *explainNode {
 		return &explainNode{name: "Subquery Scan (lateral)", children: []*explainNode{explainPlan(f.q)}}
 	case *fromWork:
 		return &explainNode{name: "WorkTable Scan"}
+	case *fromFunc:
+		return &explainNode{name: "Function Scan on " + f.name}
 	case *fromJoin:
 		kind := [...]string{joinInner: "", joinLeft: " Left", joinRight: " Right", joinFull: " Full"}[f.kind]
 		left, right := explainFrom(f.left), explainFrom(f.right)

@@ -31,6 +31,8 @@ type evalCtx struct {
 	// sess is the session running the statement (the sequence functions
 	// and pg_notify use it); nil at bind time.
 	sess *Session
+	// srf holds the current values of select-list set-returning calls.
+	srf map[*srfCall]types.Value
 }
 
 // expr is a bound, typed scalar expression. Plan nodes hold exprs; eval

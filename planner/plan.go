@@ -60,8 +60,8 @@ type aggCall struct {
 	t        types.T // result type
 	// filter is FILTER (WHERE ...): rows it does not keep are skipped.
 	filter expr
-	// delim is string_agg's delimiter argument.
-	delim expr
+	// ext is set for the aggregates of agg_more.go.
+	ext *aggExt
 }
 
 // selectPlan is a SELECT over at most one table.
@@ -109,6 +109,8 @@ type selectPlan struct {
 	indexOrder int
 	limit      expr // nil for none
 	offset     expr
+	// srfs are the select list's set-returning calls (srf.go).
+	srfs []*srfCall
 }
 
 func (p *selectPlan) columns() []Column { return p.cols }

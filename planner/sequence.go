@@ -474,7 +474,7 @@ func (s *Session) dropSequenceDeps(tx layers.Txn, desc *sqlrows.SequenceDesc, ca
 // defaultUsesSeq reports whether a default expression's text calls a
 // sequence function on the named sequence.
 func defaultUsesSeq(def, name string) bool {
-	for _, lit := range []string{quoteLiteral(name), quoteLiteral(quoteIdentIfNeeded(name)), quoteLiteral("public." + quoteIdentIfNeeded(name))} {
+	for _, lit := range []string{sqlLiteral(name), sqlLiteral(pgQuoteIdent(name)), sqlLiteral("public." + pgQuoteIdent(name))} {
 		if strings.Contains(def, "nextval("+lit) {
 			return true
 		}

@@ -382,13 +382,17 @@ func (b *binder) bindRegexMatch(op string, l, r expr, loc int32) (expr, error) {
 	fold := strings.HasSuffix(op, "*")
 	return &funcExpr{name: "regex", args: []expr{l, r}, t: types.TBool, strict: true,
 		fn: func(args []types.Value) (types.Value, error) {
-			pat := args[1].Str()
+			flags := ""
 			if fold {
-				pat = "(?i)" + pat
+				flags = "i"
 			}
-			re, err := compileRegex(pat)
+			rf, err := parseRegexFlags(flags)
 			if err != nil {
-				return types.Null, sqlerr.New("2201B", "invalid regular expression: %v", err)
+				return types.Null, err
+			}
+			re, err := compilePG(args[1].Str(), rf)
+			if err != nil {
+				return types.Null, err
 			}
 			return types.NewBool(re.MatchString(args[0].Str()) != not), nil
 		}}, nil

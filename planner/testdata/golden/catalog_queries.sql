@@ -336,3 +336,11 @@ DROP TABLE "Items"
 DROP VIEW cheap_items
 
 DROP TABLE items
+
+CREATE TABLE vk (a int, b int, c int, PRIMARY KEY (c, a))
+
+SELECT unnest(ix.indkey) attnum, generate_subscripts(ix.indkey, 1) ord FROM pg_index ix WHERE ix.indrelid = 'vk'::regclass ORDER BY ord
+
+SELECT generate_subscripts(indkey, 1, true) AS s FROM pg_index WHERE indrelid = 'vk'::regclass
+
+DROP TABLE vk

@@ -303,3 +303,9 @@ SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING), 
 SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN '1 day' PRECEDING AND '1 day' FOLLOWING) FROM (VALUES ('2024-01-01'::date), ('infinity'), ('-infinity'), ('2024-01-02')) v(x) ORDER BY x
 
 SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM (VALUES (1::numeric), ('NaN'), (2), ('Infinity')) v(x) ORDER BY x
+
+SELECT id, dept, string_agg(dept, ',') OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM wemp ORDER BY id
+
+SELECT id, array_agg(id) OVER (PARTITION BY dept ORDER BY id), bool_and(salary > 3000) OVER (PARTITION BY dept) FROM wemp ORDER BY id
+
+SELECT string_agg(id::text, '-' ORDER BY id DESC) OVER () FROM wemp ORDER BY 1 LIMIT 1
