@@ -61,6 +61,10 @@ func (b *binder) bindNode(n *pg_query.Node, r layers.Reader) (plan, error) {
 		return b.bindCreateIndex(x.IndexStmt, r)
 	case *pg_query.Node_ViewStmt:
 		return b.bindCreateView(x.ViewStmt, r)
+	case *pg_query.Node_AlterTableStmt:
+		return b.bindAlterTable(x.AlterTableStmt)
+	case *pg_query.Node_RenameStmt:
+		return b.bindRename(x.RenameStmt)
 	case *pg_query.Node_TruncateStmt:
 		p := &truncatePlan{restart: x.TruncateStmt.RestartSeqs}
 		for _, n := range x.TruncateStmt.Relations {
@@ -1541,7 +1545,7 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 	case s.OfTypename != nil:
 		return nil, sqlerr.Unsupported("typed tables are not supported")
 	}
-	p := &createTablePlan{name: rv.Relname, ifNotExists: s.IfNotExists}
+	p := &createTablePlan{name: rv.Relname, ifNotExists: s.IfNotExists, sql: b.sql}
 	var uniqueCols [][]string
 	var uniqueLocs []int32
 	var pkCols []string
@@ -1576,9 +1580,13 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 			p.uniqueNames = append(p.uniqueNames, c.Conname)
 			return nil
 		case pg_query.ConstrType_CONSTR_CHECK:
-			return b.errAt(sqlerr.Unsupported("CHECK constraints are not supported yet"), c.Location)
+			d, err := b.checkDefOf(c)
+			p.checks = append(p.checks, d)
+			return err
 		case pg_query.ConstrType_CONSTR_FOREIGN:
-			return b.errAt(sqlerr.Unsupported("foreign keys are not supported yet"), c.Location)
+			d, err := b.fkDefOf(c, "")
+			p.fks = append(p.fks, d)
+			return err
 		}
 		return b.errAt(sqlerr.Unsupported("constraint %s is not supported yet", strings.TrimPrefix(c.Contype.String(), "CONSTR_")), c.Location)
 	}
@@ -1628,6 +1636,12 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 					uniqueCols = append(uniqueCols, []string{cd.Colname})
 					uniqueLocs = append(uniqueLocs, c.Location)
 					p.uniqueNames = append(p.uniqueNames, c.Conname)
+				case pg_query.ConstrType_CONSTR_FOREIGN:
+					d, err := b.fkDefOf(c, cd.Colname)
+					if err != nil {
+						return nil, err
+					}
+					p.fks = append(p.fks, d)
 				case pg_query.ConstrType_CONSTR_IDENTITY: // see sequenceColumn
 				case pg_query.ConstrType_CONSTR_GENERATED:
 					return nil, b.errAt(sqlerr.Unsupported("generated columns are not supported yet"), c.Location)

@@ -21,6 +21,8 @@ type tableInfo struct {
 	cols []colInfo
 	// pk lists the primary key columns; empty for a hidden row id.
 	pk []int
+	// cons holds the bound CHECK constraints, once a write needs them.
+	cons *tableCons
 }
 
 // colInfo is a column with its SQL type.
@@ -74,8 +76,12 @@ func (e *Engine) openTable(desc *sqlrows.TableDesc) (*tableInfo, error) {
 func (ti *tableInfo) keyOf(row tuple.Tuple, cols []int) (tuple.Tuple, error) {
 	out := make(tuple.Tuple, len(cols))
 	for i, c := range cols {
-		if c >= len(row) || c >= len(ti.cols) {
+		if c >= len(ti.cols) {
 			return nil, fmt.Errorf("row has no column %d", c)
+		}
+		if c >= len(row) {
+			out[i] = types.KeyElem(types.Null) // added after the row was written
+			continue
 		}
 		v, err := types.FromStore(ti.cols[c].t, row[c])
 		if err != nil {

@@ -207,7 +207,8 @@ func (s *Session) CopyRow(ctx context.Context, row []Value, line CopyLine) (err 
 			return withWhere(err, where)
 		}
 	}
-	if _, _, err := s.execInsert(ctx, s.tx, c.plan, &evalCtx{params: vals, sess: s}); err != nil {
+	_, _, err = s.execInsert(ctx, s.tx, c.plan, &evalCtx{params: vals, sess: s})
+	if err = s.fkFinish(ctx, err); err != nil {
 		err = ctxErr(ctx, err)
 		var e *sqlerr.Error
 		unique := errors.As(err, &e) && e.Code == sqlerr.UniqueViolation

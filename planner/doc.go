@@ -73,6 +73,9 @@
 //	               DISTINCT ON
 //	bind_values.go VALUES lists, WITH and WITH RECURSIVE
 //	bind_ddl.go    CREATE/DROP INDEX and VIEW
+//	bind_alter.go  ALTER TABLE (bound and applied subcommand by subcommand)
+//	bind_constraints.go CHECK/FOREIGN KEY definitions, names, catalog text
+//	constraints.go CHECK and FOREIGN KEY enforcement on writes
 //	plan.go        plan nodes (plain data)
 //	expr.go        typed scalar expressions and their evaluation
 //	exec.go        execution: scans (primary key, secondary index),

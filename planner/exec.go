@@ -968,12 +968,15 @@ func (s *Session) insertRow(tx layers.Txn, ti *tableInfo, vals []types.Value) er
 	if err := checkNotNull(ti, vals); err != nil {
 		return err
 	}
+	if err := s.checkRow(ti, vals); err != nil {
+		return err
+	}
 	row := ti.encodeRow(vals)
 	if len(ti.pk) > 0 {
 		if err := ti.tbl.Insert(tx, ti.pkOf(vals), row); err != nil {
 			return constraintErr(ti, err, vals)
 		}
-		return nil
+		return s.afterInsert(tx, ti, vals)
 	}
 	for attempt := 0; ; attempt++ {
 		err := ti.tbl.Insert(tx, tuple.Tuple{s.newRowID()}, row)
@@ -984,7 +987,7 @@ func (s *Session) insertRow(tx layers.Txn, ti *tableInfo, vals []types.Value) er
 		if err != nil {
 			return constraintErr(ti, err, vals)
 		}
-		return nil
+		return s.afterInsert(tx, ti, vals)
 	}
 }
 
@@ -1139,12 +1142,18 @@ func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, 
 		if err := checkNotNull(ti, nv); err != nil {
 			return 0, nil, err
 		}
+		if err := s.checkRow(ti, nv); err != nil {
+			return 0, nil, err
+		}
 		newPK := m.pk
 		if len(ti.pk) > 0 {
 			newPK = ti.pkOf(nv)
 		}
 		if err := ti.tbl.Update(tx, m.pk, ti.encodeRow(m.vals), newPK, ti.encodeRow(nv)); err != nil {
 			return 0, nil, constraintErr(ti, err, nv)
+		}
+		if err := s.afterUpdate(ctx, tx, ti, m.vals, nv); err != nil {
+			return 0, nil, err
 		}
 		if p.ret != nil {
 			r, err := evalReturning(p.ret, ev, append(nv, m.row[len(m.vals):]...))
@@ -1165,6 +1174,9 @@ func (s *Session) execDelete(ctx context.Context, tx layers.Txn, p *deletePlan, 
 	var ret [][]types.Value
 	for _, m := range ms {
 		if err := p.table.tbl.Delete(tx, m.pk, p.table.encodeRow(m.vals)); err != nil {
+			return 0, nil, err
+		}
+		if err := s.afterDelete(ctx, tx, p.table, m.vals); err != nil {
 			return 0, nil, err
 		}
 		if p.ret != nil {
@@ -1204,7 +1216,10 @@ func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.
 			}
 		}
 		used[name] = true
-		desc.Indexes = append(desc.Indexes, sqlrows.IndexDesc{Name: name, Columns: cols, Unique: true})
+		desc.Indexes = append(desc.Indexes, sqlrows.IndexDesc{Name: name, Columns: cols, Unique: true, Constraint: true})
+	}
+	if err := s.createConstraints(tx, desc, p); err != nil {
+		return nil, err
 	}
 	err := s.eng.cat.CreateTable(tx, desc)
 	if errors.Is(err, sqlrows.ErrTableExists) {
@@ -1216,5 +1231,5 @@ func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.
 	if err != nil {
 		return nil, fmt.Errorf("create table %q: %w", p.name, err)
 	}
-	return nil, nil
+	return nil, s.linkParents(tx, desc)
 }

@@ -88,6 +88,18 @@ func (s *Session) execDropTable(tx layers.Txn, p *dropTablePlan) ([]*sqlerr.Erro
 			}
 			notices = append(notices, n...)
 		}
+		if kind == "index" {
+			if err := s.checkDropIndex(tx, name); err != nil {
+				return nil, err
+			}
+		}
+		if kind == "table" {
+			n, err := s.dropTableFKs(tx, name, p)
+			if err != nil {
+				return nil, err
+			}
+			notices = append(notices, n...)
+		}
 		switch kind {
 		case "table":
 			if err = s.dropOwnedSequences(tx, name); err == nil {

@@ -172,6 +172,11 @@ type createTablePlan struct {
 	uniques     [][]int
 	uniqueNames []string
 	seqs        []ownedSeq // SERIAL and identity columns' sequences
+	// checks and fks are the CHECK and FOREIGN KEY constraints; sql is
+	// the statement text their locations refer to.
+	checks []checkDef
+	fks    []fkDef
+	sql    string
 }
 
 func (p *createTablePlan) columns() []Column { return nil }

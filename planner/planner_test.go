@@ -148,7 +148,7 @@ func TestCreateTableErrors(t *testing.T) {
 		{"CREATE TABLE a (x int PRIMARY KEY, y int PRIMARY KEY)", "ERROR 42P16: multiple primary keys for table \"a\" are not allowed (position 42)\n"},
 		{"CREATE TABLE a (x int, x text)", "ERROR 42701: column \"x\" specified more than once (position 24)\n"},
 		{"CREATE TABLE a (x nosuchtype)", "ERROR 42704: type \"nosuchtype\" does not exist (position 19)\n"},
-		{"CREATE TABLE a (x int CHECK (x > 0))", "ERROR 0A000: CHECK constraints are not supported yet (position 23)\n"},
+		{"CREATE TABLE a (x int CHECK (x))", "ERROR 42804: argument of CHECK must be type boolean, not type integer (position 30)\n"},
 		{"CREATE TABLE a (x int DEFAULT y)", "ERROR 0A000: cannot use column reference in DEFAULT expression (position 31)\n"},
 		{"CREATE TABLE a (x int DEFAULT 'z')", "ERROR 22P02: invalid input syntax for type integer: \"z\" (position 31)\n"},
 		{"CREATE TABLE a (x numeric(1001))", "ERROR 22023: NUMERIC precision 1001 must be between 1 and 1000 (position 19)\n"},

@@ -493,6 +493,13 @@ func (s *Session) createOwnedSequences(tx layers.Txn, p *createTablePlan) error 
 	if err != nil || exists {
 		return err
 	}
+	return s.createSequencesFor(tx, p)
+}
+
+// createSequencesFor creates the sequences p.seqs records for columns of
+// table p.name (a new table, or ALTER TABLE ADD COLUMN of an existing
+// one) and sets those columns' defaults.
+func (s *Session) createSequencesFor(tx layers.Txn, p *createTablePlan) error {
 	for i := range p.seqs {
 		q := &p.seqs[i]
 		d := q.desc
@@ -528,6 +535,44 @@ func identityCode(b byte) string {
 		return ""
 	}
 	return string(rune(b))
+}
+
+// moveOwnedSequences follows a rename of the owning table (oldCol empty)
+// or column: the sequences keep their names and now belong to newTable's
+// newCol.
+func (s *Session) moveOwnedSequences(tx layers.Txn, oldTable, oldCol, newTable, newCol string) error {
+	seqs, err := s.eng.cat.Sequences(tx)
+	if err != nil {
+		return err
+	}
+	for _, d := range seqs {
+		if d.OwnerTable != oldTable || oldCol != "" && d.OwnerColumn != oldCol {
+			continue
+		}
+		d.OwnerTable = newTable
+		if oldCol != "" {
+			d.OwnerColumn = newCol
+		}
+		if err := s.eng.cat.PutSequence(tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropColumnSequences drops the sequences owned by a column being
+// dropped.
+func (s *Session) dropColumnSequences(tx layers.Txn, table, col string) error {
+	seqs, err := s.eng.cat.Sequences(tx)
+	if err != nil {
+		return err
+	}
+	for _, d := range seqs {
+		if d.OwnerTable == table && d.OwnerColumn == col {
+			s.eng.cat.DropSequence(tx, d)
+		}
+	}
+	return nil
 }
 
 // dropOwnedSequences drops the sequences owned by a table being dropped.

@@ -138,6 +138,8 @@ type Session struct {
 	savepoints []savepoint
 	// seq is the session's sequence cache, currval and lastval.
 	seq seqSession
+	// fk is the running statement's pending foreign key work.
+	fk *fkState
 }
 
 // savepoint is a SAVEPOINT of the open block: the store transaction's
@@ -618,21 +620,21 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		res.Tag = "SELECT " + strconv.Itoa(len(rows))
 	case *insertPlan:
 		n, rows, err := s.execInsert(ctx, s.tx, p, ev)
-		if err != nil {
+		if err = s.fkFinish(ctx, err); err != nil {
 			return nil, err
 		}
 		res.Rows = rows
 		res.Tag = "INSERT 0 " + strconv.FormatInt(n, 10)
 	case *updatePlan:
 		n, rows, err := s.execUpdate(ctx, s.tx, p, ev)
-		if err != nil {
+		if err = s.fkFinish(ctx, err); err != nil {
 			return nil, err
 		}
 		res.Rows = rows
 		res.Tag = "UPDATE " + strconv.FormatInt(n, 10)
 	case *deletePlan:
 		n, rows, err := s.execDelete(ctx, s.tx, p, ev)
-		if err != nil {
+		if err = s.fkFinish(ctx, err); err != nil {
 			return nil, err
 		}
 		res.Rows = rows
@@ -645,6 +647,9 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		res.Notices = notices
 		res.Tag = "CREATE TABLE"
 	case *truncatePlan:
+		if err := checkTruncate(p.tables); err != nil {
+			return nil, err
+		}
 		for _, ti := range p.tables {
 			s.eng.cat.Truncate(s.tx, ti.desc)
 		}
@@ -668,6 +673,13 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		}
 		res.Notices = notices
 		res.Tag = "CREATE INDEX"
+	case *alterTablePlan:
+		notices, err := s.execAlterTable(ctx, s.tx, p)
+		if err != nil {
+			return nil, err
+		}
+		res.Notices = notices
+		res.Tag = "ALTER TABLE"
 	case *createViewPlan:
 		if err := s.execCreateView(s.tx, p); err != nil {
 			return nil, err

@@ -48,8 +48,9 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 		}
 		for _, ix := range d.Indexes {
 			t.Indexes = append(t.Indexes, syscat.UserIndex{ID: ix.ID, Name: ix.Name, Columns: ix.Columns, Unique: ix.Unique,
-				Constraint: ix.Unique && isConstraintName(d, ix)})
+				Constraint: ix.Unique && (ix.Constraint || isConstraintName(d, ix))})
 		}
+		t.Checks, t.ForeignKeys = b.userConstraints(d)
 		snap.Tables = append(snap.Tables, t)
 	}
 	views, err := scanViews(r)
@@ -269,7 +270,7 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			return nil, false, nil
 		}
 		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
-			return textOrNull(s.ConstraintDef(oidArg(v[0])))
+			return textOrNull(s.ConstraintDefPretty(oidArg(v[0]), len(v) == 2 && !v[1].IsNull() && v[1].Bool()))
 		})
 	case "pg_get_expr":
 		if !argc(2, 3) {
@@ -310,6 +311,22 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 		}
 		return mk(types.TName, true, func(_ *syscat.Snapshot, v []types.Value) (types.Value, error) {
 			return types.NewName(syscat.EncodingToChar(v[0].Int())), nil
+		})
+	case "pg_get_triggerdef":
+		// Foreign keys are Aspen's only triggers, and they have no
+		// pg_trigger rows.
+		if !argc(1, 2) {
+			return nil, false, nil
+		}
+		return mk(types.TText, true, func(*syscat.Snapshot, []types.Value) (types.Value, error) { return types.Null, nil })
+	case "pg_partition_ancestors":
+		// Without partitioning a relation's only ancestor is itself (one
+		// row, as the set-returning function gives).
+		if !argc(1) {
+			return nil, false, nil
+		}
+		return mk(types.TInt8, true, func(_ *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			return types.NewInt(types.Int8, int64(oidArg(v[0]))), nil
 		})
 	case "to_regclass":
 		if !argc(1) {

@@ -355,23 +355,15 @@ sqlbench() {
 		-rows "${BENCH_SQL_ROWS:-1000000}" -duration "$DURATION" | tee -a "$WORK/sql.txt"
 }
 
-# pgb LABEL PORT: pgbench's tables with their primary keys (created here,
-# as pgbench -i's "p" step would: Aspen has no ALTER TABLE ADD PRIMARY KEY
-# yet), its data (pgbench -i -I gv), then select-only and TPC-B with 8
-# clients. TPC-B retries serialization failures (--max-tries): Aspen runs
-# every transaction serializable and aborts one of two conflicting ones
-# where PostgreSQL's row locks make them wait.
+# pgb LABEL PORT: pgbench -i (its tables, data, VACUUM and then ALTER
+# TABLE ... ADD PRIMARY KEY, as on PostgreSQL), then select-only and TPC-B
+# with 8 clients. TPC-B retries serialization failures (--max-tries):
+# Aspen runs every transaction serializable and aborts one of two
+# conflicting ones where PostgreSQL's row locks make them wait.
 pgb() {
 	local label=$1 port=$2 mode out tps
 	local -a conn=(-h 127.0.0.1 -p "$port" -U aspen)
-	if ! out=$(psql "${conn[@]}" -X -q -v ON_ERROR_STOP=1 aspen 2>&1 <<-'SQL'
-		DROP TABLE IF EXISTS pgbench_history, pgbench_tellers, pgbench_accounts, pgbench_branches;
-		CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
-		CREATE TABLE pgbench_tellers (tid int NOT NULL PRIMARY KEY, bid int, tbalance int, filler char(84));
-		CREATE TABLE pgbench_accounts (aid int NOT NULL PRIMARY KEY, bid int, abalance int, filler char(84));
-		CREATE TABLE pgbench_branches (bid int NOT NULL PRIMARY KEY, bbalance int, filler char(88));
-	SQL
-	) || ! out=$(pgbench "${conn[@]}" -i -I gv -q -s "${BENCH_PGBENCH_SCALE:-10}" aspen 2>&1); then
+	if ! out=$(pgbench "${conn[@]}" -i -q -s "${BENCH_PGBENCH_SCALE:-10}" aspen 2>&1); then
 		printf "%s\tpgbench-init\tn/a (%s)\n" "$label" "$(grep -m1 -iE 'error|fatal' <<<"$out" | cut -c1-100)" | tee -a "$WORK/pgbench.txt"
 		return 0
 	fi

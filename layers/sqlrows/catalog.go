@@ -53,6 +53,56 @@ type TableDesc struct {
 	Indexes []IndexDesc `json:"indexes,omitempty"`
 	// NextIndexID is the id the next index of this table will get.
 	NextIndexID int64 `json:"next_index_id"`
+	// DataID is the id under which the rows and index entries are
+	// stored; 0 means ID. A rewrite (ALTER TABLE ... ADD PRIMARY KEY,
+	// ALTER COLUMN TYPE) writes the rows under a fresh id and keeps ID,
+	// as PostgreSQL gives a table a new relfilenode and keeps its OID.
+	DataID int64 `json:"data_id,omitempty"`
+	// Checks are the table's CHECK constraints.
+	Checks []CheckDesc `json:"checks,omitempty"`
+	// ForeignKeys are the table's FOREIGN KEY constraints.
+	ForeignKeys []ForeignKeyDesc `json:"foreign_keys,omitempty"`
+	// ReferencedBy names the tables whose foreign keys reference this
+	// one (once each, sorted), so that a write to this table finds the
+	// constraints to enforce without reading every descriptor.
+	ReferencedBy []string `json:"referenced_by,omitempty"`
+}
+
+// CheckDesc is a CHECK constraint: its name and the SQL text of its
+// boolean expression over the table's columns.
+type CheckDesc struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"`
+	// NotValid marks a constraint added NOT VALID whose existing rows
+	// were not checked (VALIDATE CONSTRAINT clears it).
+	NotValid bool `json:"not_valid,omitempty"`
+}
+
+// ForeignKeyDesc is a FOREIGN KEY constraint of the referencing table.
+type ForeignKeyDesc struct {
+	Name string `json:"name"`
+	// Columns are the referencing columns' positions in this table.
+	Columns []int `json:"columns"`
+	// RefTable names the referenced table; RefColumns are the referenced
+	// columns' positions there (in Columns' order).
+	RefTable   string `json:"ref_table"`
+	RefColumns []int  `json:"ref_columns"`
+	// OnDelete and OnUpdate are the actions as pg_constraint codes them:
+	// 'a' no action, 'r' restrict, 'c' cascade, 'n' set null, 'd' set
+	// default. Match is 's' (simple) or 'f' (full).
+	OnDelete byte `json:"on_delete"`
+	OnUpdate byte `json:"on_update"`
+	Match    byte `json:"match"`
+	// NotValid: see CheckDesc.
+	NotValid bool `json:"not_valid,omitempty"`
+}
+
+// StoreID returns the id under which the table's rows are stored.
+func (d *TableDesc) StoreID() int64 {
+	if d.DataID != 0 {
+		return d.DataID
+	}
+	return d.ID
 }
 
 // ColumnDesc describes a column.
@@ -75,6 +125,9 @@ type IndexDesc struct {
 	Name    string `json:"name"`
 	Columns []int  `json:"columns"`
 	Unique  bool   `json:"unique"`
+	// Constraint marks an index that backs a UNIQUE constraint, as
+	// opposed to one made with CREATE UNIQUE INDEX.
+	Constraint bool `json:"constraint,omitempty"`
 }
 
 // Catalog reads and writes table descriptors.
@@ -150,6 +203,10 @@ func (c *Catalog) decodeTable(v []byte) (*TableDesc, error) {
 	return d, nil
 }
 
+// Clone returns a deep copy of d, for a caller that changes a descriptor
+// it shares.
+func (d *TableDesc) Clone() *TableDesc { return d.clone() }
+
 // clone returns a deep copy of d.
 func (d *TableDesc) clone() *TableDesc {
 	out := *d
@@ -159,6 +216,13 @@ func (d *TableDesc) clone() *TableDesc {
 	for i := range out.Indexes {
 		out.Indexes[i].Columns = slices.Clone(d.Indexes[i].Columns)
 	}
+	out.Checks = slices.Clone(d.Checks)
+	out.ForeignKeys = slices.Clone(d.ForeignKeys)
+	for i := range out.ForeignKeys {
+		out.ForeignKeys[i].Columns = slices.Clone(d.ForeignKeys[i].Columns)
+		out.ForeignKeys[i].RefColumns = slices.Clone(d.ForeignKeys[i].RefColumns)
+	}
+	out.ReferencedBy = slices.Clone(d.ReferencedBy)
 	return &out
 }
 
@@ -192,24 +256,11 @@ func (c *Catalog) CreateTable(tx layers.Txn, desc *TableDesc) error {
 	if exists {
 		return fmt.Errorf("table %q: %w", desc.Name, ErrTableExists)
 	}
-	var last int64
-	v, err := tx.Get(c.nextID)
-	switch {
-	case err == nil:
-		t, err := tuple.Unpack(v)
-		if err != nil || len(t) != 1 {
-			return fmt.Errorf("corrupt table id counter %x", v)
-		}
-		n, ok := t[0].(int64)
-		if !ok {
-			return fmt.Errorf("corrupt table id counter %v", t)
-		}
-		last = n
-	case !errors.Is(err, layers.ErrNotFound):
-		return fmt.Errorf("read table id counter: %w", err)
+	id, err := c.newID(tx)
+	if err != nil {
+		return err
 	}
-	desc.ID = last + 1
-	tx.Set(c.nextID, tuple.Tuple{desc.ID}.Pack())
+	desc.ID = id
 	for i := range desc.Indexes {
 		desc.NextIndexID++
 		desc.Indexes[i].ID = desc.NextIndexID
@@ -223,6 +274,34 @@ func (c *Catalog) CreateTable(tx layers.Txn, desc *TableDesc) error {
 	begin, end := c.data.Sub(desc.ID).Range()
 	tx.DeleteRange(begin, end)
 	return nil
+}
+
+// newID hands out the next table id.
+func (c *Catalog) newID(tx layers.Txn) (int64, error) {
+	var last int64
+	v, err := tx.Get(c.nextID)
+	switch {
+	case err == nil:
+		t, err := tuple.Unpack(v)
+		if err != nil || len(t) != 1 {
+			return 0, fmt.Errorf("corrupt table id counter %x", v)
+		}
+		n, ok := t[0].(int64)
+		if !ok {
+			return 0, fmt.Errorf("corrupt table id counter %v", t)
+		}
+		last = n
+	case !errors.Is(err, layers.ErrNotFound):
+		return 0, fmt.Errorf("read table id counter: %w", err)
+	}
+	tx.Set(c.nextID, tuple.Tuple{last + 1}.Pack())
+	return last + 1, nil
+}
+
+// PutTable stores a changed descriptor under its name (ALTER TABLE). The
+// caller keeps the rows consistent with it.
+func (c *Catalog) PutTable(tx layers.Txn, desc *TableDesc) error {
+	return c.put(tx, desc)
 }
 
 // put writes desc under its name.
@@ -246,7 +325,7 @@ func (c *Catalog) DropTable(tx layers.Txn, name string) error {
 	for _, ix := range desc.Indexes {
 		tx.Delete(c.indexKey(ix.Name))
 	}
-	begin, end := c.data.Sub(desc.ID).Range()
+	begin, end := c.data.Sub(desc.StoreID()).Range()
 	tx.DeleteRange(begin, end)
 	return nil
 }
@@ -254,7 +333,7 @@ func (c *Catalog) DropTable(tx layers.Txn, name string) error {
 // Truncate removes every row and index entry of the table desc describes,
 // keeping the table.
 func (c *Catalog) Truncate(tx layers.Txn, desc *TableDesc) {
-	begin, end := c.data.Sub(desc.ID).Range()
+	begin, end := c.data.Sub(desc.StoreID()).Range()
 	tx.DeleteRange(begin, end)
 }
 
@@ -431,7 +510,7 @@ func (c *Catalog) DropIndex(tx layers.Txn, name string) (*TableDesc, error) {
 		if ix.Name != name {
 			continue
 		}
-		begin, end := c.data.Sub(desc.ID, "i", ix.ID).Range()
+		begin, end := c.data.Sub(desc.StoreID(), "i", ix.ID).Range()
 		tx.DeleteRange(begin, end)
 		desc.Indexes = append(desc.Indexes[:i], desc.Indexes[i+1:]...)
 		tx.Delete(c.indexKey(name))

@@ -385,7 +385,3 @@ func nextval(st SeqState, inc, minv, maxv, cache int64, cycle bool) (status int,
 	}
 	return NextvalOK, result, SeqState{Last: last, LogCnt: log, Called: true}
 }
-
-// PutTable writes a table's changed descriptor (DROP SEQUENCE ... CASCADE
-// removes column defaults).
-func (c *Catalog) PutTable(tx layers.Txn, desc *TableDesc) error { return c.put(tx, desc) }

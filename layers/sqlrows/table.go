@@ -42,7 +42,7 @@ type Table struct {
 // Open returns the table described by desc. keyOf turns column values into
 // key elements for its indexes.
 func (c *Catalog) Open(desc *TableDesc, keyOf KeyFunc) (*Table, error) {
-	space := c.data.Sub(desc.ID)
+	space := c.data.Sub(desc.StoreID())
 	t := &Table{desc: desc, rows: space.Sub("r"), keyOf: keyOf}
 	for _, ix := range desc.Indexes {
 		cols := ix.Columns

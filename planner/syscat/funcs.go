@@ -232,7 +232,7 @@ func (s *Snapshot) ConstraintDef(oid uint32) (string, bool) {
 		}
 		return kind + " (" + columnList(r.cols) + ")", true
 	}
-	return "", false
+	return s.get().tableConstraintDef(oid, false)
 }
 
 // Expr is pg_get_expr(text, relid): the stored expression text, which is

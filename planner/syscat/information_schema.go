@@ -180,7 +180,7 @@ func (ix *index) constraints() []*relation {
 }
 
 func isKeyColumnUsageRows(s *Snapshot) []rec {
-	var out []rec
+	out := s.isFKColumnUsageRows()
 	for _, r := range s.get().constraints() {
 		for i, c := range r.cols {
 			out = append(out, rec{
@@ -232,6 +232,7 @@ func isTableConstraintsRows(s *Snapshot) []rec {
 		}
 		out = append(out, row)
 	}
+	out = append(out, s.isTableConstraintRows()...)
 	for _, r := range ix.userRels("r") {
 		for i, c := range r.cols {
 			if c.notNull {
@@ -243,7 +244,7 @@ func isTableConstraintsRows(s *Snapshot) []rec {
 }
 
 func isCheckConstraintsRows(s *Snapshot) []rec {
-	var out []rec
+	out := s.isCheckConstraintRows()
 	for _, r := range s.get().userRels("r") {
 		for i, c := range r.cols {
 			if c.notNull {

@@ -55,7 +55,7 @@ func init() {
 		{Schema: "information_schema", Name: "columns", OID: 13295, RowType: 13297, ArrayType: 13296, View: true, Columns: isColumnsCols, rows: isColumnsRows},
 		{Schema: "information_schema", Name: "constraint_column_usage", OID: 13300, RowType: 13302, ArrayType: 13301, View: true, Columns: isConstraintColumnUsageCols, rows: isConstraintColumnUsageRows},
 		{Schema: "information_schema", Name: "key_column_usage", OID: 13329, RowType: 13331, ArrayType: 13330, View: true, Columns: isKeyColumnUsageCols, rows: isKeyColumnUsageRows},
-		{Schema: "information_schema", Name: "referential_constraints", OID: 13339, RowType: 13341, ArrayType: 13340, View: true, Columns: isReferentialConstraintsCols, rows: noRows},
+		{Schema: "information_schema", Name: "referential_constraints", OID: 13339, RowType: 13341, ArrayType: 13340, View: true, Columns: isReferentialConstraintsCols, rows: isReferentialConstraintsRows},
 		{Schema: "information_schema", Name: "schemata", OID: 13382, RowType: 13384, ArrayType: 13383, View: true, Columns: isSchemataCols, rows: isSchemataRows},
 		{Schema: "information_schema", Name: "sequences", OID: 13386, RowType: 13388, ArrayType: 13387, View: true, Columns: isSequencesCols, rows: isSequencesRows},
 		{Schema: "information_schema", Name: "table_constraints", OID: 13411, RowType: 13413, ArrayType: 13412, View: true, Columns: isTableConstraintsCols, rows: isTableConstraintsRows},
@@ -98,8 +98,8 @@ func pgClassRows(s *Snapshot) []rec {
 			"reloftype": int64(0), "relowner": s.owner(r), "relam": int64(0), "relfilenode": int64(0),
 			"reltablespace": int64(0), "relpages": int64(0), "reltuples": float64(-1), "relallvisible": int64(0),
 			"reltoastrelid": int64(0), "relhasindex": len(r.children) > 0, "relisshared": isShared(r),
-			"relpersistence": "p", "relkind": char(r.kind), "relnatts": i64(len(r.cols)), "relchecks": int64(0),
-			"relhasrules": r.kind == 'v', "relhastriggers": false, "relhassubclass": false,
+			"relpersistence": "p", "relkind": char(r.kind), "relnatts": i64(len(r.cols)), "relchecks": relChecks(r),
+			"relhasrules": r.kind == 'v', "relhastriggers": ix.hasRITriggers(r), "relhassubclass": false,
 			"relrowsecurity": false, "relforcerowsecurity": false, "relispopulated": true,
 			"relreplident": "n", "relispartition": false, "relrewrite": int64(0),
 			"relfrozenxid": int64(0), "relminmxid": int64(0),
@@ -311,7 +311,7 @@ func pgConstraintRows(s *Snapshot) []rec {
 			"coninhcount": int64(0), "connoinherit": true, "conkey": r.indkey,
 		})
 	}
-	return out
+	return append(out, s.get().constraintRows()...)
 }
 
 func pgDatabaseRows(s *Snapshot) []rec {

@@ -183,6 +183,9 @@ type UserTable struct {
 	PrimaryKey []int
 	PKName     string
 	Indexes    []UserIndex
+	// Checks and ForeignKeys are the CHECK and FOREIGN KEY constraints.
+	Checks      []UserCheck
+	ForeignKeys []UserForeignKey
 }
 
 // UserColumn is a column of a table or view.
