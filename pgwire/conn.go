@@ -299,6 +299,10 @@ func (c *conn) loop() error {
 		msg, err := c.be.Receive()
 		if err != nil {
 			var tooBig *pgproto3.ExceededMaxBodyLenErr
+			// A LISTEN delivery may be writing (notify.go): the last
+			// words go out under the write lock too.
+			c.wmu.Lock()
+			defer c.wmu.Unlock()
 			switch {
 			case errors.As(err, &tooBig):
 				c.fatal(sqlerr.New(sqlerr.ProtocolViolation, "invalid message length %d (the limit is %d bytes)", tooBig.ActualBodyLen, tooBig.MaxExpectedBodyLen))
