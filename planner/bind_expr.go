@@ -40,6 +40,9 @@ type binder struct {
 	view *viewTarget
 	// ctes are the WITH clauses in effect, innermost last.
 	ctes []*cteFrame
+	// dml collects data-modifying WITH queries; set on the statement's
+	// top-level binder only (with_dml.go).
+	dml *dmlCollector
 	// viewDepth counts the views being expanded, against recursion.
 	viewDepth int
 	// aggs collects aggregate calls while aggregates are allowed.

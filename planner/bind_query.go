@@ -36,6 +36,8 @@ func queryTypes(q queryPlan) []types.T {
 			return nil
 		}
 		return p.wt.types
+	case *dmlCTEPlan:
+		return p.wt.types
 	}
 	return nil
 }

@@ -18,11 +18,12 @@ import (
 // params are the parameter types (Unknown to infer); the returned slice
 // holds every parameter's type, unknowns resolved to text.
 func (e *Engine) bindStmt(st *parsedStmt, r layers.Reader, params []types.T, id identity) (plan, []types.T, error) {
-	b := &binder{eng: e, sql: st.sql, params: append([]types.T(nil), params...), ident: id, r: r}
+	b := &binder{eng: e, sql: st.sql, params: append([]types.T(nil), params...), ident: id, r: r, dml: &dmlCollector{}}
 	p, err := b.bindNode(st.node, r)
 	if err != nil {
 		return nil, nil, err
 	}
+	p = wrapDML(b, p)
 	for i, t := range b.params {
 		if t.Kind == types.Unknown {
 			b.params[i] = types.TText
@@ -1235,12 +1236,11 @@ func (b *binder) returning(list []*pg_query.Node) ([]expr, []Column, error) {
 }
 
 func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, error) {
-	switch {
-	case s.WithClause != nil:
-		return nil, sqlerr.Unsupported("WITH is not supported yet")
-	case s.OnConflictClause != nil:
-		return nil, sqlerr.Unsupported("ON CONFLICT is not supported yet")
+	pop, err := b.pushWith(s.WithClause)
+	if err != nil {
+		return nil, err
 	}
+	defer pop()
 	ti, err := b.openRangeVar(s.Relation, r, "insert into")
 	if err != nil {
 		return nil, err
@@ -1344,7 +1344,7 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		p.rows = rows
 	} else {
 		// INSERT ... SELECT: bind the query in its own scope.
-		sb := &binder{eng: b.eng, sql: b.sql, params: b.params, ident: b.ident, r: r}
+		sb := &binder{eng: b.eng, sql: b.sql, params: b.params, ident: b.ident, r: r, ctes: b.ctes}
 		sp, err := sb.bindSelect(sel, r)
 		if err == nil && len(s.Cols) == 0 && view != nil {
 			if n := len(sp.columns()); n < len(targets) {
@@ -1384,8 +1384,13 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		}
 		p.defaults = defaults
 	}
+	if s.OnConflictClause != nil {
+		if p.onConflict, err = b.bindOnConflict(s.OnConflictClause, s.Relation, ti); err != nil {
+			return nil, err
+		}
+	}
 	if p.ret, p.retCols, err = b.returning(s.ReturningList); err != nil {
-		return nil, err
+		return nil, excludedRefErr(p, err)
 	}
 	return p, nil
 }
@@ -1432,10 +1437,11 @@ func (b *binder) bindDefault(c colInfo) (expr, error) {
 }
 
 func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, error) {
-	switch {
-	case s.WithClause != nil:
-		return nil, sqlerr.Unsupported("WITH is not supported yet")
+	pop, err := b.pushWith(s.WithClause)
+	if err != nil {
+		return nil, err
 	}
+	defer pop()
 	ti, err := b.openRangeVar(s.Relation, r, "update")
 	if err != nil {
 		return nil, err
@@ -1503,10 +1509,11 @@ func (b *binder) bindUpdate(s *pg_query.UpdateStmt, r layers.Reader) (plan, erro
 }
 
 func (b *binder) bindDelete(s *pg_query.DeleteStmt, r layers.Reader) (plan, error) {
-	switch {
-	case s.WithClause != nil:
-		return nil, sqlerr.Unsupported("WITH is not supported yet")
+	pop, err := b.pushWith(s.WithClause)
+	if err != nil {
+		return nil, err
 	}
+	defer pop()
 	ti, err := b.openRangeVar(s.Relation, r, "delete from")
 	if err != nil {
 		return nil, err

@@ -157,11 +157,12 @@ func (b *binder) pushWith(w *pg_query.WithClause) (func(), error) {
 			return nil, b.errAt(sqlerr.New(sqlerr.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename), c.Location)
 		}
 		seen[c.Ctename] = true
-		if c.Ctequery.GetSelectStmt() == nil {
+		if c.Ctequery.GetSelectStmt() == nil && !isDMLNode(c.Ctequery) {
 			return nil, b.errAt(sqlerr.Unsupported("data-modifying statements in WITH are not supported yet"), c.Location)
 		}
 		f.defs = append(f.defs, c)
 	}
+	top := b.dml != nil && b.sc == nil
 	saved := b.ctes
 	b.ctes = append(b.ctes[:len(b.ctes):len(b.ctes)], f)
 	// Bind every body now, as PostgreSQL does (so errors show even for
@@ -172,7 +173,9 @@ func (b *binder) pushWith(w *pg_query.WithClause) (func(), error) {
 		b.sc = &scope{marker: true}
 		var q queryPlan
 		var err error
-		if sel := c.Ctequery.GetSelectStmt(); w.Recursive && sel.Op == pg_query.SetOperation_SETOP_UNION && refersTo(sel.Rarg, c.Ctename) {
+		if isDMLNode(c.Ctequery) {
+			q, err = b.bindDMLCTE(c, top)
+		} else if sel := c.Ctequery.GetSelectStmt(); w.Recursive && sel.Op == pg_query.SetOperation_SETOP_UNION && refersTo(sel.Rarg, c.Ctename) {
 			q, err = b.bindRecursive(f, c, sel)
 		} else {
 			q, err = b.bindQuery(sel, b.r)
@@ -230,6 +233,9 @@ func (b *binder) bindCTE(rv *pg_query.RangeVar, r layers.Reader) (fromNode, erro
 				continue
 			}
 			q := f.plans[i]
+			if err := b.checkDMLRef(q, rv); err != nil {
+				return nil, err
+			}
 			var err error
 			cols := queryColInfos(q)
 			if len(c.Aliascolnames) > 0 {

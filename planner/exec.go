@@ -994,8 +994,14 @@ func (s *Session) insertRow(tx layers.Txn, ti *tableInfo, vals []types.Value) er
 func (s *Session) execInsert(ctx context.Context, tx layers.Txn, p *insertPlan, ev *evalCtx) (int64, [][]types.Value, error) {
 	var n int64
 	var ret [][]types.Value
+	var up upsertState // ON CONFLICT's memory (upsert.go)
 	store := func(vals []types.Value) error {
-		if err := s.insertRow(tx, p.table, vals); err != nil {
+		if p.onConflict != nil {
+			var err error
+			if vals, err = s.upsertRow(ctx, tx, p, ev, vals, &up); err != nil || vals == nil {
+				return err
+			}
+		} else if err := s.insertRow(tx, p.table, vals); err != nil {
 			return err
 		}
 		n++
@@ -1009,7 +1015,7 @@ func (s *Session) execInsert(ctx context.Context, tx layers.Txn, p *insertPlan, 
 		return nil
 	}
 	if p.source != nil {
-		ev.attach(ctx, tx)
+		ev.attach(ctx, queryTxn(tx))
 		rows, err := execQuery(ev, p.source, -1)
 		if err != nil {
 			return 0, nil, err
@@ -1068,7 +1074,8 @@ type match struct {
 // any: those in spec's range that pass filter. With other (FROM or
 // USING), a row matches with the first row of other for which filter
 // holds over both.
-func collectJoined(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanSpec, filter expr, other fromNode, ev *evalCtx) ([]match, error) {
+func collectJoined(ctx context.Context, wtx layers.Txn, ti *tableInfo, spec scanSpec, filter expr, other fromNode, ev *evalCtx) ([]match, error) {
+	tx := queryTxn(wtx) // the statement's snapshot (with_dml.go)
 	var out []match
 	var mem memBudget
 	var others [][]types.Value
@@ -1120,7 +1127,10 @@ func collectJoined(ctx context.Context, tx layers.Txn, ti *tableInfo, spec scanS
 		out = append(out, match{pk: pk, vals: row, row: row})
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return dropModified(wtx, ti, out)
 }
 
 func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, ev *evalCtx) (int64, [][]types.Value, error) {

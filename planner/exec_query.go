@@ -51,6 +51,8 @@ func execQuery(ev *evalCtx, q queryPlan, want int64) ([][]types.Value, error) {
 		return execValues(ev, p)
 	case *recursivePlan:
 		return execRecursive(ev, p)
+	case *dmlCTEPlan:
+		return ev.work[p.wt], nil
 	}
 	return nil, fmt.Errorf("no executor for query plan %T", q)
 }

@@ -136,9 +136,12 @@ func explainPlan(p plan) *explainNode {
 		} else {
 			n.children = []*explainNode{{name: "Result"}}
 		}
+		n.details = explainOnConflict(p)
 		return n
 	case *updatePlan:
 		return &explainNode{name: "Update on " + p.table.desc.Name, children: []*explainNode{withFrom(scanNode(p.table, p.scan, p.filter, false), p.from)}}
+	case *withDMLPlan:
+		return explainPlan(p.main)
 	case *deletePlan:
 		return &explainNode{name: "Delete on " + p.table.desc.Name, children: []*explainNode{withFrom(scanNode(p.table, p.scan, p.filter, false), p.using)}}
 	}

@@ -129,6 +129,8 @@ type insertPlan struct {
 	casts    []expr // per target, a cast of colRef(i) to the column type
 	retCols  []Column
 	ret      []expr // RETURNING, over the new row
+	// onConflict is the ON CONFLICT clause, nil without one (upsert.go).
+	onConflict *onConflictPlan
 }
 
 func (p *insertPlan) columns() []Column { return p.retCols }

@@ -618,6 +618,8 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		}
 		res.Rows = rows
 		res.Tag = "SELECT " + strconv.Itoa(len(rows))
+	case *withDMLPlan:
+		return s.execWithDML(ctx, p, res, ev)
 	case *insertPlan:
 		n, rows, err := s.execInsert(ctx, s.tx, p, ev)
 		if err = s.fkFinish(ctx, err); err != nil {
