@@ -25,6 +25,25 @@ type aggExt struct {
 	order []aggOrder
 	// final folds the kept rows (arguments, then order keys), sorted.
 	final func(rows [][]types.Value) (types.Value, error)
+	// grouping is set for grouping(...) (grouping_sets.go), whose result
+	// the grouper computes from the row's grouping set.
+	grouping *groupingCall
+	// newAcc, when set, makes a streaming accumulator used instead of
+	// keeping the rows when the call has no ORDER BY (agg_stats.go).
+	newAcc func() aggAcc
+}
+
+// aggAcc is a streaming accumulator of an aggregate: it takes the
+// evaluated arguments of each input row.
+type aggAcc interface {
+	add(args []types.Value) error
+	result() (types.Value, error)
+}
+
+// streams reports whether the call accumulates without keeping rows: it
+// has an accumulator, and neither ORDER BY nor DISTINCT (which sorts).
+func (s *aggState) streams() bool {
+	return s.call.ext.newAcc != nil && len(s.call.ext.order) == 0 && s.seen == nil
 }
 
 // aggOrder is one ORDER BY key inside an aggregate call.
@@ -229,6 +248,10 @@ func (b *binder) bindMoreAggregate(name string, f *pg_query.FuncCall) (expr, err
 			}
 			return res, nil
 		}
+	default:
+		if err := b.bindStatsAggregate(name, call, ext, args, undefined); err != nil {
+			return nil, b.errAt(err, f.Location)
+		}
 	}
 	ext.args = args
 	call.ext = ext
@@ -257,6 +280,12 @@ func (s *aggState) addExt(ev *evalCtx, row []types.Value) error {
 		}
 		s.seen[k] = true
 	}
+	if s.streams() {
+		if s.acc == nil {
+			s.acc = ext.newAcc()
+		}
+		return s.acc.add(r)
+	}
 	for _, o := range ext.order {
 		v, err := o.e.eval(ev, row)
 		if err != nil {
@@ -274,6 +303,26 @@ func (s *aggState) addExt(ev *evalCtx, row []types.Value) error {
 // resultExt sorts the kept rows and folds them.
 func (s *aggState) resultExt() (types.Value, error) {
 	ext := s.call.ext
+	if s.streams() {
+		if s.acc == nil {
+			s.acc = ext.newAcc()
+		}
+		return s.acc.result()
+	}
+	if len(ext.order) == 0 && s.seen != nil {
+		// DISTINCT without ORDER BY: PostgreSQL sorts the input by the
+		// arguments to find the duplicates, and aggregates it in that
+		// order.
+		n := len(ext.args)
+		sort.SliceStable(s.rows, func(i, j int) bool {
+			for k := 0; k < n; k++ {
+				if c := compareSortValues(s.rows[i][k], s.rows[j][k], false, false); c != 0 {
+					return c < 0
+				}
+			}
+			return false
+		})
+	}
 	if len(ext.order) > 0 {
 		n := len(ext.args)
 		sort.SliceStable(s.rows, func(i, j int) bool {

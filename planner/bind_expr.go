@@ -33,6 +33,9 @@ type binder struct {
 	// repOff and needRep: see selectPlan.keepRep.
 	repOff  int
 	needRep bool
+	// gsCommon, with grouping sets, holds the group expressions common to
+	// all sets: only they make other columns functionally dependent.
+	gsCommon *[]expr
 	// deps collects the tables and views the statement reads by name
 	// (for a view's dependencies).
 	deps map[string]bool
@@ -81,6 +84,8 @@ func (b *binder) bindExpr(n *pg_query.Node) (expr, error) {
 		return b.bindConst(x.AConst)
 	case *pg_query.Node_ColumnRef:
 		return b.bindColumnRef(x.ColumnRef)
+	case *pg_query.Node_GroupingFunc:
+		return b.bindGroupingFunc(x.GroupingFunc)
 	case *pg_query.Node_ParamRef:
 		return b.bindParam(x.ParamRef)
 	case *pg_query.Node_TypeCast:
@@ -1141,6 +1146,9 @@ var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "m
 
 func (b *binder) bindFuncCall(f *pg_query.FuncCall) (expr, error) {
 	name := funcName(f)
+	if isHypotheticalCall(name, f) {
+		return b.bindAggregate(name, f)
+	}
 	if isWindowCall(name, f) {
 		return b.bindWindowFunc(name, f)
 	}

@@ -317,7 +317,11 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	b.allowWindows(false)
 	b.aggAllowed, b.aggContext = false, "GROUP BY"
 	b.srf.off, b.srf.ctx = true, "GROUP BY"
-	for _, g := range s.GroupClause {
+	groupNodes, gsets, err := b.expandGroupingSets(s.GroupClause, s.GroupDistinct)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groupNodes {
 		if c := g.GetAConst(); c != nil {
 			if iv, ok := c.Val.(*pg_query.A_Const_Ival); ok {
 				n := int(iv.Ival.Ival)
@@ -449,7 +453,10 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	// Aggregation: rewrite the post-grouping expressions over the grouped
 	// row (group keys, then aggregate results).
 	p.aggs = b.aggs
-	if len(p.aggs) > 0 || len(p.groups) > 0 || p.having != nil {
+	if err := b.finishGroupingSets(p, gsets, s.GroupDistinct); err != nil {
+		return nil, err
+	}
+	if len(p.aggs) > 0 || len(p.groups) > 0 || p.having != nil || p.gsets != nil {
 		p.grouped = true
 		b.repOff, b.needRep = len(p.groups)+len(p.aggs), false
 		for i, o := range p.outputs {
@@ -738,6 +745,8 @@ func figureColnameInternal(n *pg_query.Node) (string, int) {
 		return "case", 1
 	case *pg_query.Node_CoalesceExpr:
 		return "coalesce", 2
+	case *pg_query.Node_GroupingFunc:
+		return "grouping", 2
 	case *pg_query.Node_MinMaxExpr:
 		if x.MinMaxExpr.Op == pg_query.MinMaxOp_IS_GREATEST {
 			return "greatest", 2
@@ -759,6 +768,9 @@ func (b *binder) bindAggregate(name string, f *pg_query.FuncCall) (expr, error) 
 			return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), f.Location)
 		}
 		return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in %s", b.aggContext), f.Location)
+	}
+	if f.AggWithinGroup || orderedSetAggNames[name] {
+		return b.bindOrderedSetAggregate(name, f)
 	}
 	if moreAggNames[name] {
 		return b.bindMoreAggregate(name, f)
@@ -917,6 +929,9 @@ func (b *binder) pkGrouped(idx int, groups []expr) bool {
 	ent, _ := b.sc.locate(idx)
 	if ent == nil || len(ent.pk) == 0 {
 		return false
+	}
+	if b.gsCommon != nil {
+		groups = *b.gsCommon
 	}
 	for _, p := range ent.pk {
 		found := false

@@ -135,6 +135,9 @@ func (b *binder) bindWindowFunc(name string, f *pg_query.FuncCall) (expr, error)
 		return nil, err
 	}
 	ws := b.win
+	if err := b.orderedSetOverErr(name, f); err != nil {
+		return nil, err
+	}
 	switch {
 	case f.AggDistinct:
 		return nil, b.errAt(sqlerr.Unsupported("DISTINCT is not implemented for window functions"), f.Location)

@@ -704,6 +704,7 @@ type grouper struct {
 	keys   [][]types.Value
 	states [][]*aggState
 	reps   [][]types.Value // first input row per group, with keepRep
+	sets   *setGrouper     // with grouping sets (grouping_sets.go)
 }
 
 func newGrouper(p *selectPlan) *grouper {
@@ -711,6 +712,9 @@ func newGrouper(p *selectPlan) *grouper {
 }
 
 func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
+	if g.p.gsets != nil {
+		return g.addSets(ev, row, mem)
+	}
 	kv := make([]types.Value, len(g.p.groups))
 	for i, e := range g.p.groups {
 		v, err := e.eval(ev, row)
@@ -752,6 +756,9 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 // finish returns one row per group: keys then aggregate results. Without
 // GROUP BY there is exactly one group, even over no rows.
 func (g *grouper) finish(ev *evalCtx) ([][]types.Value, error) {
+	if g.p.gsets != nil {
+		return g.finishSets(ev)
+	}
 	if len(g.p.groups) == 0 && len(g.keys) == 0 {
 		g.keys = append(g.keys, nil)
 		st := make([]*aggState, len(g.p.aggs))
@@ -787,6 +794,7 @@ type aggState struct {
 	seen  map[string]bool
 	rows  [][]types.Value // kept input rows (agg_more.go)
 	kept  memBudget       // what rows hold
+	acc   aggAcc          // streaming accumulator (agg_more.go)
 }
 
 func newAggState(a *aggCall) *aggState {

@@ -182,6 +182,7 @@ func explainSelect(p *selectPlan) *explainNode {
 			}
 			agg.details = append(agg.details, "Group Key: "+strings.Join(keys, ", "))
 		}
+		explainGroupingSets(p, agg)
 		if p.having != nil {
 			agg.details = append(agg.details, "Filter: "+exprText(p.having))
 		}

@@ -77,7 +77,9 @@ type selectPlan struct {
 	grouped bool
 	groups  []expr // over table rows
 	aggs    []*aggCall
-	having  expr // over grouped rows
+	// gsets, when set, are the grouping sets (grouping_sets.go).
+	gsets  *groupingSets
+	having expr // over grouped rows
 	// window, when set, computes window functions over the rows after
 	// grouping and HAVING; it appends their results to each row.
 	window *windowPlan
