@@ -627,6 +627,9 @@ func (b *binder) bindUnary(op string, a *pg_query.A_Expr) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e, ok, err := b.bindBitNot(op, arg); ok {
+		return e, err
+	}
 	if e, ok, err := b.bindMathUnary(op, arg); ok {
 		if err != nil {
 			return nil, b.errAt(err, a.Location)
@@ -738,6 +741,9 @@ func (b *binder) bindBinary(op string, l, r expr, loc int32) (expr, error) {
 	case "~", "!~", "~*", "!~*":
 		return b.bindRegexMatch(op, l, r, loc)
 	}
+	if e, ok, err := b.bindBitwise(op, l, r, loc); ok {
+		return e, err
+	}
 	return nil, noOp()
 }
 
@@ -796,7 +802,7 @@ func (b *binder) bindLike(op string, l, r expr, loc int32) (expr, error) {
 	}
 	not := strings.HasPrefix(op, "!")
 	fold := strings.HasSuffix(op, "*")
-	return &funcExpr{name: "like", args: []expr{l, r}, t: types.TBool, strict: true,
+	return &funcExpr{name: likeFuncNames[op], args: []expr{l, r}, t: types.TBool, strict: true,
 		fn: func(args []types.Value) (types.Value, error) {
 			s, pat := args[0].Str(), args[1].Str()
 			if fold {

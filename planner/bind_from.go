@@ -32,6 +32,9 @@ type rangeEntry struct {
 	// pk holds the row positions of a table's primary key columns: other
 	// columns depend on them functionally (GROUP BY pk).
 	pk []int
+	// rel is a table's pg_class OID, its tableoid system column; 0 for
+	// other FROM items.
+	rel uint32
 }
 
 // usingCol is a column merged by JOIN ... USING: an unqualified reference
@@ -193,6 +196,9 @@ func (b *binder) resolveIn(s *scope, qual, col string, loc int32) (expr, bool, e
 					return &colRef{idx: ent.offset + i, t: c.t, name: ent.alias + "." + col, loc: loc}, true, nil
 				}
 			}
+			if e := systemColumn(ent, col); e != nil {
+				return e, true, nil
+			}
 			return nil, false, b.errAt(sqlerr.New(sqlerr.UndefinedColumn, "column %s.%s does not exist", qual, col), loc)
 		}
 		return nil, false, nil
@@ -214,6 +220,16 @@ func (b *binder) resolveIn(s *scope, qual, col string, loc int32) (expr, bool, e
 			found = &colRef{idx: ent.offset + i, t: c.t, name: ent.alias + "." + col, loc: loc}
 			if ent.exprs != nil {
 				found = ent.exprs[i]
+			}
+		}
+	}
+	if found == nil {
+		for _, ent := range s.entries {
+			if e := systemColumn(ent, col); e != nil {
+				if found != nil {
+					return nil, false, b.errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference %q is ambiguous", col), loc)
+				}
+				found = e
 			}
 		}
 	}
@@ -356,6 +372,7 @@ func (b *binder) openRelation(rv *pg_query.RangeVar, r layers.Reader) (*tableInf
 		return nil, nil, err
 	}
 	ent := b.sc.add(alias, rv.Relname, hasAlias, cols)
+	ent.rel, _ = columnOrigin(ti.desc.ID, 0)
 	for _, c := range ti.pk {
 		ent.pk = append(ent.pk, ent.offset+c)
 	}
@@ -413,6 +430,9 @@ func (b *binder) bindView(v *sqlrows.ViewDesc, rv *pg_query.RangeVar, r layers.R
 		if i < len(v.Columns) {
 			cols[i].name = v.Columns[i]
 		}
+		// A view's columns are its own (PostgreSQL marks origins before
+		// rewriting the view into its query).
+		cols[i].rel, cols[i].attnum = viewColumnOrigin(v.Name, i)
 	}
 	if rv.Alias != nil && rv.Alias.Aliasname != "" {
 		alias, hasAlias = rv.Alias.Aliasname, true
@@ -433,7 +453,7 @@ func queryColInfos(q queryPlan) []colInfo {
 	ts := queryTypes(q)
 	out := make([]colInfo, len(cols))
 	for i, c := range cols {
-		out[i] = colInfo{name: c.Name, t: ts[i]}
+		out[i] = colInfo{name: c.Name, t: ts[i], rel: c.TableID, attnum: c.ColumnAttr, fields: queryRecordFields(q, i)}
 	}
 	return out
 }

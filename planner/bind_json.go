@@ -493,6 +493,9 @@ func (b *binder) jsonArrayFunc(name string, args []expr) (expr, bool, error) {
 // bindIndirection binds subscripts of an array: a[i] (NULL when out of
 // range) and a[i:j] (the elements within range).
 func (b *binder) bindIndirection(ind *pg_query.A_Indirection) (expr, error) {
+	if e, ok, err := b.bindFieldSelect(ind); ok {
+		return e, err
+	}
 	arr, err := b.bindExpr(ind.Arg)
 	if err != nil {
 		return nil, err

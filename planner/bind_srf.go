@@ -64,6 +64,10 @@ func (b *binder) bindSRF(name string, args []expr) (c *srfCall, ok bool, err err
 		}
 		return out, nil
 	}
+	if name == expandArrayName {
+		c, err := b.bindExpandArray(args)
+		return c, true, err
+	}
 	c = &srfCall{name: name, strict: true}
 	switch name {
 	case "generate_series":
@@ -362,6 +366,11 @@ func (b *binder) bindSRF(name string, args []expr) (c *srfCall, ok bool, err err
 // allowed at the top of a select list (and inside expressions there), it
 // becomes an srfRef. ok is false for another function.
 func (b *binder) bindSRFCall(name string, f *pg_query.FuncCall) (expr, bool, error) {
+	return b.bindSRFCallField(name, f, "")
+}
+
+// bindSRFCallField is bindSRFCall of (f(...)).field when field is set.
+func (b *binder) bindSRFCallField(name string, f *pg_query.FuncCall, field string) (expr, bool, error) {
 	if !srfNames[name] {
 		return nil, false, nil
 	}
@@ -401,7 +410,12 @@ func (b *binder) bindSRFCall(name string, f *pg_query.FuncCall) (expr, bool, err
 	if err != nil {
 		return nil, true, b.errAt(err, f.Location)
 	}
-	if len(c.cols) != 1 {
+	switch {
+	case field != "":
+		if c, err = fieldSRF(c, field); err != nil {
+			return nil, true, b.errAt(err, f.Location)
+		}
+	case len(c.cols) != 1:
 		c = recordSRF(c)
 	}
 	for _, a := range c.args {
@@ -590,6 +604,7 @@ func recordSRF(c *srfCall) *srfCall {
 	inner := c.open
 	out := *c
 	out.cols = []colInfo{{name: c.name, t: types.TText}}
+	out.record = c.cols
 	out.open = func(ev *evalCtx, v []types.Value) (srfIter, error) {
 		it, err := inner(ev, v)
 		if err != nil || it == nil {

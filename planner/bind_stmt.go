@@ -308,7 +308,9 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	p.cols = make([]Column, 0, len(targets))
 	for _, t := range targets {
 		p.outputs = append(p.outputs, t.e)
-		p.cols = append(p.cols, Column{Name: t.name, TypeOID: t.e.typ().OID(), TypeSize: t.e.typ().Size(), TypeMod: t.e.typ().Mod})
+		c := Column{Name: t.name, TypeOID: t.e.typ().OID(), TypeSize: t.e.typ().Size(), TypeMod: t.e.typ().Mod}
+		c.TableID, c.ColumnAttr = b.exprOrigin(t.e)
+		p.cols = append(p.cols, c)
 	}
 	p.nvisible = len(p.outputs)
 
@@ -1227,7 +1229,9 @@ func (b *binder) returning(list []*pg_query.Node) ([]expr, []Column, error) {
 			for i, e := range stars {
 				es = append(es, e)
 				c := e.typ()
-				cols = append(cols, Column{Name: names[i], TypeOID: c.OID(), TypeSize: c.Size(), TypeMod: c.Mod})
+				col := Column{Name: names[i], TypeOID: c.OID(), TypeSize: c.Size(), TypeMod: c.Mod}
+				col.TableID, col.ColumnAttr = b.exprOrigin(e)
+				cols = append(cols, col)
 			}
 			continue
 		}
@@ -1245,7 +1249,9 @@ func (b *binder) returning(list []*pg_query.Node) ([]expr, []Column, error) {
 			name = figureColname(rt.Val)
 		}
 		es = append(es, e)
-		cols = append(cols, Column{Name: name, TypeOID: e.typ().OID(), TypeSize: e.typ().Size(), TypeMod: e.typ().Mod})
+		col := Column{Name: name, TypeOID: e.typ().OID(), TypeSize: e.typ().Size(), TypeMod: e.typ().Mod}
+		col.TableID, col.ColumnAttr = b.exprOrigin(e)
+		cols = append(cols, col)
 	}
 	return es, cols, nil
 }

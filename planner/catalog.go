@@ -34,6 +34,13 @@ type colInfo struct {
 	// identity is 'a' (GENERATED ALWAYS) or 'd' (BY DEFAULT) for an
 	// identity column, whose def is its sequence's nextval.
 	identity byte
+	// rel and attnum name the table column the value comes from (the
+	// table's pg_class OID and the column's attnum), zero for a computed
+	// value: what RowDescription reports as TableID and ColumnAttr.
+	rel    uint32
+	attnum int16
+	// fields are the fields of a record-valued column (bind_record.go).
+	fields []colInfo
 }
 
 // loadTable reads a table's descriptor in r. A missing table is 42P01.
@@ -51,13 +58,14 @@ func (e *Engine) loadTable(r layers.Reader, name string) (*tableInfo, error) {
 // openTable builds the tableInfo of a descriptor.
 func (e *Engine) openTable(desc *sqlrows.TableDesc) (*tableInfo, error) {
 	ti := &tableInfo{desc: desc, pk: desc.PrimaryKey}
-	for _, c := range desc.Columns {
+	for i, c := range desc.Columns {
 		t, ok := types.FromOID(c.TypeOID)
 		if !ok {
 			return nil, fmt.Errorf("table %q column %q: unsupported type OID %d", desc.Name, c.Name, c.TypeOID)
 		}
 		t.Mod = c.TypeMod
 		ci := colInfo{name: c.Name, t: t, notNull: c.NotNull, def: c.Default}
+		ci.rel, ci.attnum = columnOrigin(desc.ID, i)
 		if c.Identity != "" {
 			ci.identity = c.Identity[0]
 		}

@@ -65,9 +65,8 @@ type Error = sqlerr.Error
 type Column struct {
 	Name string
 	// TableID and ColumnAttr identify the table column the value comes
-	// from. They are zero until the catalog gives tables PostgreSQL OIDs
-	// (pg_class), so that clients never look up an OID that does not
-	// exist.
+	// from, as PostgreSQL reports them: the table's (or view's) pg_class
+	// OID and the column's attnum; zero for computed values.
 	TableID    uint32
 	ColumnAttr int16
 	TypeOID    uint32

@@ -60,6 +60,9 @@ type srfCall struct {
 	open   func(ev *evalCtx, v []types.Value) (srfIter, error)
 	// scalar marks a scalar function called in FROM.
 	scalar bool
+	// record holds the fields of a call of several columns whose rows
+	// a select list reads as one record (recordSRF).
+	record []colInfo
 	// level orders nested calls in a select list: a call whose arguments
 	// use another call's result runs after (inside) it.
 	level int

@@ -58,7 +58,8 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 		return nil, err
 	}
 	for _, v := range views {
-		uv := syscat.UserView{Name: v.Name, Definition: v.SQL}
+		uv := syscat.UserView{Name: v.Name}
+		uv.Definition, uv.PrettyDefinition = b.viewDefinitions(v, r)
 		cols := b.viewColumns(v, r)
 		for i, name := range v.Columns {
 			c := syscat.UserColumn{Name: name, TypeOID: types.OIDText, TypeMod: -1}
@@ -154,7 +155,7 @@ func (b *binder) bindSystemTable(rv *pg_query.RangeVar, r layers.Reader) (node f
 		}
 		p.types = append(p.types, t)
 		p.cols = append(p.cols, Column{Name: c.Name, TableID: decl.OID, ColumnAttr: int16(i + 1), TypeOID: t.OID(), TypeSize: t.Size(), TypeMod: t.Mod})
-		cols[i] = colInfo{name: c.Name, t: t}
+		cols[i] = colInfo{name: c.Name, t: t, rel: decl.OID, attnum: int16(i + 1)}
 	}
 	for _, row := range decl.Rows(snap) {
 		exprs := make([]expr, len(row))
@@ -173,7 +174,7 @@ func (b *binder) bindSystemTable(rv *pg_query.RangeVar, r layers.Reader) (node f
 	if err := b.checkDupAlias(alias, rv.Location); err != nil {
 		return nil, true, err
 	}
-	b.sc.add(alias, rv.Relname, hasAlias, cols)
+	b.sc.add(alias, rv.Relname, hasAlias, cols).rel = decl.OID
 	return &fromQuery{q: p, n: len(cols)}, true, nil
 }
 
@@ -217,6 +218,9 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			return types.Null, nil
 		}
 		return types.NewText(s), nil
+	}
+	if e, ok, err := b.sizeFunc(name, args, get); ok {
+		return e, true, err
 	}
 	switch name {
 	case "pg_get_userbyid":
@@ -284,10 +288,13 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			return nil, false, nil
 		}
 		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			// The second argument is pretty (bool) or a wrap column
+			// (int, which implies pretty).
+			pretty := len(v) == 2 && !v[1].IsNull() && (v[1].Kind() != types.Bool || v[1].Bool())
 			if k := v[0].Kind(); k.IsString() || k == types.Unknown {
-				return textOrNull(s.ViewDefByName(v[0].Str()))
+				return textOrNull(s.ViewDefByNamePretty(v[0].Str(), pretty))
 			}
-			return textOrNull(s.ViewDef(oidArg(v[0])))
+			return textOrNull(s.ViewDefPretty(oidArg(v[0]), pretty))
 		})
 	case "obj_description":
 		if !argc(1, 2) {

@@ -4,7 +4,6 @@ package syscat
 // object identifiers derived from it.
 
 import (
-	"hash/fnv"
 	"sort"
 	"sync"
 )
@@ -221,9 +220,12 @@ type UserView struct {
 	// none (the OID is then hashed from the name).
 	ID   int64
 	Name string
-	// Definition is the view's query text, as pg_get_viewdef returns it.
-	Definition string
-	Columns    []UserColumn
+	// Definition is the view's query text, as pg_get_viewdef returns it;
+	// PrettyDefinition as it returns it with its pretty flag (empty means
+	// Definition).
+	Definition       string
+	PrettyDefinition string
+	Columns          []UserColumn
 }
 
 // UserSequence is a sequence.
@@ -436,9 +438,7 @@ func (s *Snapshot) build() *index {
 	}
 	sort.Slice(hashed, func(i, j int) bool { return hashed[i].name < hashed[j].name })
 	for _, p := range hashed {
-		h := fnv.New32a()
-		h.Write([]byte(p.name))
-		oid := hashedOIDStart | h.Sum32()&(hashedOIDStart-1)
+		oid := HashedRelationOID(p.name)
 		for ix.byOID[oid] != nil {
 			oid++
 			if oid == 0 {
