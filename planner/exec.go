@@ -71,6 +71,12 @@ func scanRows(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec
 // scanRowsOrder is scanRows in ascending or, with reverse, descending key
 // order.
 func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, reverse bool, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	return scanRowsSel(ctx, r, ti, spec, reverse, ev, nil, fn)
+}
+
+// scanRowsSel is scanRowsOrder decoding rows as sel says (nil: all
+// columns, a fresh row each time).
+func scanRowsSel(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, reverse bool, ev *evalCtx, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	keyVals := func(es []expr) (tuple.Tuple, bool, error) {
 		out := make(tuple.Tuple, len(es))
 		for i, e := range es {
@@ -86,16 +92,27 @@ func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec sca
 		return out, true, nil
 	}
 	if spec.index > 0 {
-		return scanIndex(ctx, r, ti, spec, ev, fn)
+		return scanIndexSel(ctx, r, ti, spec, ev, sel, fn)
 	}
 	if spec.in != nil {
-		return scanKeyList(r, ti, spec.in, reverse, ev, fn)
+		return scanKeyList(r, ti, spec.in, reverse, ev, sel, fn)
 	}
 	prefix, ok, err := keyVals(spec.eq)
 	if err != nil || !ok {
 		return err
 	}
 	if spec.point(ti) {
+		if sel != nil {
+			raw, found, err := ti.tbl.GetRaw(r, prefix)
+			if err != nil || !found {
+				return err
+			}
+			vals, err := ti.decodeSel(sel, raw)
+			if err != nil {
+				return err
+			}
+			return fn(prefix, vals)
+		}
 		row, found, err := ti.tbl.Get(r, prefix)
 		if err != nil || !found {
 			return err
@@ -129,6 +146,9 @@ func scanRowsOrder(ctx context.Context, r layers.Reader, ti *tableInfo, spec sca
 	}
 	it := ti.tbl.Scan(r, lo, hi, reverse)
 	defer it.Close()
+	if sel != nil {
+		return scanRaw(ctx, ti, it, sel, fn)
+	}
 	n := 0
 	for it.Next() {
 		if n++; n%1024 == 0 {
@@ -167,8 +187,16 @@ func keyTuple(es []expr, ev *evalCtx) (tuple.Tuple, bool, error) {
 // indexRun calls fn for the rows of index i between lo and hi, in index
 // order.
 func indexRun(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi *index.Bound, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	return indexRunSel(ctx, r, ti, i, lo, hi, nil, fn)
+}
+
+// indexRunSel is indexRun decoding rows as sel says.
+func indexRunSel(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi *index.Bound, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	it := ti.tbl.IndexScan(r, i, lo, hi, false)
 	defer it.Close()
+	if sel != nil {
+		return indexRaw(ctx, ti, it, sel, fn)
+	}
 	n := 0
 	for it.Next() {
 		if n++; n%1024 == 0 {
@@ -190,24 +218,24 @@ func indexRun(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi
 // scanIndexOrdered reads rows in the ascending, NULLS LAST order of the
 // first column of index idx (1-based): the index keeps NULLs first, so
 // they are read after the others.
-func scanIndexOrdered(ctx context.Context, r layers.Reader, ti *tableInfo, idx int, spec scanSpec, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+func scanIndexOrdered(ctx context.Context, r layers.Reader, ti *tableInfo, idx int, spec scanSpec, ev *evalCtx, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	if !spec.empty() {
 		// A range on the same column: it holds no NULLs.
 		spec.index = idx
-		return scanIndex(ctx, r, ti, spec, ev, fn)
+		return scanIndexSel(ctx, r, ti, spec, ev, sel, fn)
 	}
 	null := &index.Bound{Values: tuple.Tuple{nil}, Inclusive: true}
-	if err := indexRun(ctx, r, ti, idx-1, &index.Bound{Values: tuple.Tuple{nil}, Inclusive: false}, nil, fn); err != nil {
+	if err := indexRunSel(ctx, r, ti, idx-1, &index.Bound{Values: tuple.Tuple{nil}, Inclusive: false}, nil, sel, fn); err != nil {
 		return err
 	}
-	return indexRun(ctx, r, ti, idx-1, null, null, fn)
+	return indexRunSel(ctx, r, ti, idx-1, null, null, sel, fn)
 }
 
 // scanIndex reads the rows a secondary-index range selects, in index
 // order.
-func scanIndex(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+func scanIndexSel(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpec, ev *evalCtx, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	run := func(lo, hi *index.Bound) error {
-		return indexRun(ctx, r, ti, spec.index-1, lo, hi, fn)
+		return indexRunSel(ctx, r, ti, spec.index-1, lo, hi, sel, fn)
 	}
 	if spec.in != nil {
 		seen := map[string]bool{}
@@ -276,7 +304,7 @@ func scanIndex(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanSpe
 
 // scanKeyList reads the rows whose one-column primary key is one of keys
 // (NULLs and duplicates skipped), in key order.
-func scanKeyList(r layers.Reader, ti *tableInfo, keys []expr, reverse bool, ev *evalCtx, fn func(pk tuple.Tuple, row []types.Value) error) error {
+func scanKeyList(r layers.Reader, ti *tableInfo, keys []expr, reverse bool, ev *evalCtx, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	type entry struct {
 		pk  tuple.Tuple
 		enc string
@@ -308,6 +336,23 @@ func scanKeyList(r layers.Reader, ti *tableInfo, keys []expr, reverse bool, ev *
 		return list[i].enc < list[j].enc
 	})
 	for _, en := range list {
+		if sel != nil {
+			raw, found, err := ti.tbl.GetRaw(r, en.pk)
+			if err != nil {
+				return err
+			}
+			if !found {
+				continue
+			}
+			vals, err := ti.decodeSel(sel, raw)
+			if err != nil {
+				return err
+			}
+			if err := fn(en.pk, vals); err != nil {
+				return err
+			}
+			continue
+		}
 		row, found, err := ti.tbl.Get(r, en.pk)
 		if err != nil {
 			return err
@@ -388,8 +433,12 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	streaming := !p.grouped && p.window == nil && !p.distinct && p.distinctOn == nil && (len(p.sort) == 0 || p.keyOrder || p.indexOrder > 0)
 	var out [][]types.Value
-	project := func(row []types.Value) ([]types.Value, error) {
-		o := make([]types.Value, len(p.outputs))
+	// projectInto evaluates the outputs into dst when it has room.
+	projectInto := func(dst, row []types.Value) ([]types.Value, error) {
+		o := dst
+		if len(o) != len(p.outputs) {
+			o = make([]types.Value, len(p.outputs))
+		}
 		for i, e := range p.outputs {
 			v, err := e.eval(ev, row)
 			if err != nil {
@@ -399,6 +448,8 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		}
 		return o, nil
 	}
+	project := func(row []types.Value) ([]types.Value, error) { return projectInto(nil, row) }
+	var topBuf []types.Value // a projected row topN turned down, for reuse
 	var groups *grouper
 	var winRows [][]types.Value // the window node's input
 	if p.grouped {
@@ -435,12 +486,21 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 					return nil
 				}
 			}
+			if top != nil {
+				o, err := projectInto(topBuf, row)
+				if err != nil {
+					return err
+				}
+				if top.rejects(o) {
+					topBuf = o
+					return nil
+				}
+				topBuf = nil
+				return top.add(o, &mem)
+			}
 			o, err := project(row)
 			if err != nil {
 				return err
-			}
-			if top != nil {
-				return top.add(o, &mem)
 			}
 			if err := mem.add(o); err != nil {
 				return err
@@ -457,11 +517,11 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	switch {
 	case p.table != nil && p.indexOrder > 0:
-		err = scanIndexOrdered(ctx, r, p.table, p.indexOrder, p.scan, ev, consume)
+		err = scanIndexOrdered(ctx, r, p.table, p.indexOrder, p.scan, ev, selectRowSel(p), consume)
 	case p.table != nil:
-		err = scanRowsOrder(ctx, r, p.table, p.scan, p.keyOrder && p.reverse, ev, consume)
+		err = scanRowsSel(ctx, r, p.table, p.scan, p.keyOrder && p.reverse, ev, selectRowSel(p), consume)
 	case p.from != nil:
-		err = iterFrom(ev, p.from, &mem, func(row []types.Value) error { return consume(nil, row) })
+		err = iterSelectFrom(ev, p, &mem, func(row []types.Value) error { return consume(nil, row) })
 	default:
 		err = consume(nil, nil)
 	}
@@ -655,15 +715,7 @@ func (t *topN) sorted() [][]types.Value {
 
 // rowKey returns a map key under which rows with equal values coincide.
 func rowKey(vals []types.Value) string {
-	t := make(tuple.Tuple, len(vals))
-	for i, v := range vals {
-		t[i] = types.KeyElem(v)
-	}
-	b, err := tuple.Append(nil, t)
-	if err != nil {
-		return fmt.Sprint(t)
-	}
-	return string(b)
+	return string(appendRowKey(nil, vals))
 }
 
 // compareRows orders two rows by sort keys, with NULLs first or last.
@@ -705,6 +757,8 @@ type grouper struct {
 	states [][]*aggState
 	reps   [][]types.Value // first input row per group, with keepRep
 	sets   *setGrouper     // with grouping sets (grouping_sets.go)
+	kv     []types.Value   // scratch for the current row's group key
+	kbuf   []byte          // scratch for its map key
 }
 
 func newGrouper(p *selectPlan) *grouper {
@@ -715,7 +769,11 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 	if g.p.gsets != nil {
 		return g.addSets(ev, row, mem)
 	}
-	kv := make([]types.Value, len(g.p.groups))
+	kv := g.kv[:0]
+	for range g.p.groups {
+		kv = append(kv, types.Null)
+	}
+	g.kv = kv
 	for i, e := range g.p.groups {
 		v, err := e.eval(ev, row)
 		if err != nil {
@@ -723,14 +781,15 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 		}
 		kv[i] = v
 	}
-	k := rowKey(kv)
-	gi, ok := g.index[k]
+	g.kbuf = appendRowKey(g.kbuf[:0], kv)
+	gi, ok := g.index[string(g.kbuf)]
 	if !ok {
+		kv = append([]types.Value(nil), kv...)
 		if err := mem.add(kv); err != nil {
 			return err
 		}
 		gi = len(g.keys)
-		g.index[k] = gi
+		g.index[string(g.kbuf)] = gi
 		g.keys = append(g.keys, kv)
 		if g.p.keepRep {
 			rep := append([]types.Value(nil), row...)

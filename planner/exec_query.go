@@ -403,6 +403,12 @@ func execLateralJoin(ev *evalCtx, j *fromJoin, lat *fromLateral, mem *memBudget,
 // execJoin runs a join: the right side is read into memory (hashed on the
 // equi-join keys when there are some), then the left side streams past it.
 func execJoin(ev *evalCtx, j *fromJoin, mem *memBudget, fn func(row []types.Value) error) error {
+	return execJoinSel(ev, j, mem, nil, nil, fn)
+}
+
+// execJoinSel is execJoin decoding the rows of a plain-table left or
+// right side as lsel and rsel say (scan_sel.go).
+func execJoinSel(ev *evalCtx, j *fromJoin, mem *memBudget, lsel, rsel *rowSel, fn func(row []types.Value) error) error {
 	if lat, ok := j.right.(*fromLateral); ok {
 		return execLateralJoin(ev, j, lat, mem, fn)
 	}
@@ -411,7 +417,7 @@ func execJoin(ev *evalCtx, j *fromJoin, mem *memBudget, fn func(row []types.Valu
 	}
 	lw, rw := j.left.width(), j.right.width()
 	var right [][]types.Value
-	if err := iterFrom(ev, j.right, mem, func(row []types.Value) error {
+	if err := iterFromSel(ev, j.right, mem, rsel, func(row []types.Value) error {
 		if err := mem.add(row); err != nil {
 			return err
 		}
@@ -421,8 +427,10 @@ func execJoin(ev *evalCtx, j *fromJoin, mem *memBudget, fn func(row []types.Valu
 		return err
 	}
 	var hash map[string][]int
+	var probe joinKeyScratch
+	var outBuf []types.Value // the joined row, when lsel lets it be reused
 	if len(j.rkeys) > 0 {
-		hash = map[string][]int{}
+		hash = make(map[string][]int, len(right))
 		for i, row := range right {
 			k, ok, err := joinKey(ev, j.rkeys, row)
 			if err != nil {
@@ -444,25 +452,31 @@ func execJoin(ev *evalCtx, j *fromJoin, mem *memBudget, fn func(row []types.Valu
 			all[i] = i
 		}
 	}
-	err := iterFrom(ev, j.left, mem, func(l []types.Value) error {
+	err := iterFromSel(ev, j.left, mem, lsel, func(l []types.Value) error {
 		if err := canceled(ev.ctx); err != nil {
 			return err
 		}
 		cands := all
 		if hash != nil {
-			k, ok, err := joinKey(ev, j.lkeys, l)
+			k, ok, err := probe.key(ev, j.lkeys, l)
 			if err != nil {
 				return err
 			}
 			cands = nil
 			if ok {
-				cands = hash[k]
+				cands = hash[string(k)]
 			}
 		}
 		any := false
 		for _, i := range cands {
-			row := make([]types.Value, 0, lw+rw)
-			row = append(append(row, l...), right[i]...)
+			var row []types.Value
+			if lsel != nil && lsel.reuseOut {
+				row = append(append(outBuf[:0], l...), right[i]...)
+				outBuf = row
+			} else {
+				row = make([]types.Value, 0, lw+rw)
+				row = append(append(row, l...), right[i]...)
+			}
 			if j.cond != nil {
 				v, err := j.cond.eval(ev, row)
 				if err != nil {

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"sync/atomic"
+
 	"github.com/aspen-db/aspen/planner/types"
 )
 
@@ -113,6 +115,8 @@ type selectPlan struct {
 	offset     expr
 	// srfs are the select list's set-returning calls (srf.go).
 	srfs []*srfCall
+	// sel caches the columns execution reads (scan_sel.go).
+	sel atomic.Pointer[selInfo]
 }
 
 func (p *selectPlan) columns() []Column { return p.cols }

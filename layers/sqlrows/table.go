@@ -341,6 +341,7 @@ type IndexRowIterator struct {
 	it  *index.Iterator
 	pk  tuple.Tuple
 	row tuple.Tuple
+	raw []byte // the row's encoding, after NextRaw
 	err error
 }
 

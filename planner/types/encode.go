@@ -109,6 +109,9 @@ func FromStore(t T, e any) (Value, error) {
 		}
 	case Numeric:
 		if s, ok := e.(string); ok {
+			if d, ok := storedNumeric(s); ok {
+				return NewNumeric(d), nil
+			}
 			d, err := parseNumeric(s)
 			if err != nil {
 				return Null, fmt.Errorf("stored numeric %q: %w", s, err)
