@@ -1232,60 +1232,16 @@ func (a *alterer) renameTable(ti *tableInfo, newName string) error {
 
 // renameColumnRefs renames column references in an expression tree.
 func renameColumnRefs(n *pg_query.Node, old, new string) {
-	var walk func(m *pg_query.Node)
-	walk = func(m *pg_query.Node) {
-		if m == nil {
-			return
-		}
-		switch x := m.Node.(type) {
-		case *pg_query.Node_ColumnRef:
-			f := x.ColumnRef.Fields
-			if len(f) > 0 {
+	walkExprTree(n, func(m *pg_query.Node) bool {
+		if c, ok := m.Node.(*pg_query.Node_ColumnRef); ok {
+			if f := c.ColumnRef.Fields; len(f) > 0 {
 				if s := f[len(f)-1].GetString_(); s != nil && s.Sval == old {
 					s.Sval = new
 				}
 			}
-		case *pg_query.Node_AExpr:
-			walk(x.AExpr.Lexpr)
-			walk(x.AExpr.Rexpr)
-		case *pg_query.Node_BoolExpr:
-			for _, a := range x.BoolExpr.Args {
-				walk(a)
-			}
-		case *pg_query.Node_FuncCall:
-			for _, a := range x.FuncCall.Args {
-				walk(a)
-			}
-		case *pg_query.Node_TypeCast:
-			walk(x.TypeCast.Arg)
-		case *pg_query.Node_NullTest:
-			walk(x.NullTest.Arg)
-		case *pg_query.Node_BooleanTest:
-			walk(x.BooleanTest.Arg)
-		case *pg_query.Node_CaseExpr:
-			walk(x.CaseExpr.Arg)
-			walk(x.CaseExpr.Defresult)
-			for _, w := range x.CaseExpr.Args {
-				if cw := w.GetCaseWhen(); cw != nil {
-					walk(cw.Expr)
-					walk(cw.Result)
-				}
-			}
-		case *pg_query.Node_List:
-			for _, a := range x.List.Items {
-				walk(a)
-			}
-		case *pg_query.Node_CoalesceExpr:
-			for _, a := range x.CoalesceExpr.Args {
-				walk(a)
-			}
-		case *pg_query.Node_MinMaxExpr:
-			for _, a := range x.MinMaxExpr.Args {
-				walk(a)
-			}
 		}
-	}
-	walk(n)
+		return true
+	})
 }
 
 // alterActions are PostgreSQL's names of ALTER TABLE subcommands, for

@@ -126,57 +126,58 @@ func (e *Engine) bindCheck(n *pg_query.Node, table string, cols []colInfo, sql s
 func subLinkAt(n *pg_query.Node) (int32, bool) {
 	found := false
 	var at int32
-	var walk func(m any)
-	walk = func(m any) {
-		if found || m == nil {
-			return
+	walkExprTree(n, func(m *pg_query.Node) bool {
+		if sl, ok := m.Node.(*pg_query.Node_SubLink); ok {
+			found, at = true, sl.SubLink.Location
 		}
-		switch x := m.(type) {
-		case *pg_query.Node:
-			if x == nil {
-				return
-			}
-			if sl, ok := x.Node.(*pg_query.Node_SubLink); ok {
-				found, at = true, sl.SubLink.Location
-				return
-			}
-			walk(x.Node)
-		case *pg_query.Node_AExpr:
-			walk(x.AExpr.Lexpr)
-			walk(x.AExpr.Rexpr)
-		case *pg_query.Node_BoolExpr:
-			for _, a := range x.BoolExpr.Args {
-				walk(a)
-			}
-		case *pg_query.Node_FuncCall:
-			for _, a := range x.FuncCall.Args {
-				walk(a)
-			}
-		case *pg_query.Node_TypeCast:
-			walk(x.TypeCast.Arg)
-		case *pg_query.Node_NullTest:
-			walk(x.NullTest.Arg)
-		case *pg_query.Node_CaseExpr:
-			walk(x.CaseExpr.Arg)
-			walk(x.CaseExpr.Defresult)
-			for _, w := range x.CaseExpr.Args {
-				if cw := w.GetCaseWhen(); cw != nil {
-					walk(cw.Expr)
-					walk(cw.Result)
-				}
-			}
-		case *pg_query.Node_List:
-			for _, a := range x.List.Items {
-				walk(a)
-			}
-		case *pg_query.Node_CoalesceExpr:
-			for _, a := range x.CoalesceExpr.Args {
-				walk(a)
-			}
+		return !found
+	})
+	return at, found
+}
+
+// walkExprTree calls visit on n and, while visit returns true, on the
+// sub-expressions of the node kinds stored CHECK and DEFAULT expressions
+// are made of (operators, boolean logic, calls, casts, NULL and boolean
+// tests, CASE, lists, COALESCE, GREATEST/LEAST).
+func walkExprTree(n *pg_query.Node, visit func(*pg_query.Node) bool) {
+	if n == nil || !visit(n) {
+		return
+	}
+	walkAll := func(ns []*pg_query.Node) {
+		for _, a := range ns {
+			walkExprTree(a, visit)
 		}
 	}
-	walk(n)
-	return at, found
+	switch x := n.Node.(type) {
+	case *pg_query.Node_AExpr:
+		walkExprTree(x.AExpr.Lexpr, visit)
+		walkExprTree(x.AExpr.Rexpr, visit)
+	case *pg_query.Node_BoolExpr:
+		walkAll(x.BoolExpr.Args)
+	case *pg_query.Node_FuncCall:
+		walkAll(x.FuncCall.Args)
+	case *pg_query.Node_TypeCast:
+		walkExprTree(x.TypeCast.Arg, visit)
+	case *pg_query.Node_NullTest:
+		walkExprTree(x.NullTest.Arg, visit)
+	case *pg_query.Node_BooleanTest:
+		walkExprTree(x.BooleanTest.Arg, visit)
+	case *pg_query.Node_CaseExpr:
+		walkExprTree(x.CaseExpr.Arg, visit)
+		walkExprTree(x.CaseExpr.Defresult, visit)
+		for _, w := range x.CaseExpr.Args {
+			if cw := w.GetCaseWhen(); cw != nil {
+				walkExprTree(cw.Expr, visit)
+				walkExprTree(cw.Result, visit)
+			}
+		}
+	case *pg_query.Node_List:
+		walkAll(x.List.Items)
+	case *pg_query.Node_CoalesceExpr:
+		walkAll(x.CoalesceExpr.Args)
+	case *pg_query.Node_MinMaxExpr:
+		walkAll(x.MinMaxExpr.Args)
+	}
 }
 
 // bindStoredCheck binds a stored CHECK expression for evaluation.

@@ -149,6 +149,20 @@ func scanRowsSel(ctx context.Context, r layers.Reader, ti *tableInfo, spec scanS
 	if sel != nil {
 		return scanRaw(ctx, ti, it, sel, fn)
 	}
+	return decodeRows(ctx, ti, it, fn)
+}
+
+// rowIterator is what table and index scans have in common.
+type rowIterator interface {
+	Next() bool
+	PK() tuple.Tuple
+	Row() tuple.Tuple
+	Close() error
+}
+
+// decodeRows decodes every row of it and calls fn with it, checking for
+// cancellation every 1024 rows.
+func decodeRows(ctx context.Context, ti *tableInfo, it rowIterator, fn func(pk tuple.Tuple, row []types.Value) error) error {
 	n := 0
 	for it.Next() {
 		if n++; n%1024 == 0 {
@@ -197,22 +211,7 @@ func indexRunSel(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo,
 	if sel != nil {
 		return indexRaw(ctx, ti, it, sel, fn)
 	}
-	n := 0
-	for it.Next() {
-		if n++; n%1024 == 0 {
-			if err := canceled(ctx); err != nil {
-				return err
-			}
-		}
-		vals, err := ti.decodeRow(it.Row())
-		if err != nil {
-			return err
-		}
-		if err := fn(it.PK(), vals); err != nil {
-			return err
-		}
-	}
-	return it.Close()
+	return decodeRows(ctx, ti, it, fn)
 }
 
 // scanIndexOrdered reads rows in the ascending, NULLS LAST order of the
