@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
-	"github.com/aspen-db/aspen/planner/sqlerr"
 )
 
 // TestConcurrentSessions runs sessions in parallel on one engine: inserts
@@ -31,15 +29,6 @@ func TestConcurrentSessions(t *testing.T) {
 			defer wg.Done()
 			s := eng.NewSession()
 			defer s.Close()
-			retry := func(sql string) error {
-				for attempt := 0; ; attempt++ {
-					_, err := s.Exec(ctx, sql)
-					if sqlerr.Code(err) == sqlerr.SerializationFailure && attempt < 100 {
-						continue
-					}
-					return err
-				}
-			}
 			for i := 0; i < each; i++ {
 				stmts := []string{
 					fmt.Sprintf("INSERT INTO log VALUES (%d, %d)", w, i),
@@ -47,7 +36,7 @@ func TestConcurrentSessions(t *testing.T) {
 					"BEGIN; UPDATE ctr SET n = n + 1 WHERE id = 1; COMMIT",
 				}
 				for _, sql := range stmts {
-					if err := retry(sql); err != nil {
+					if err := execRetry(ctx, s, sql, 100); err != nil {
 						errs <- fmt.Errorf("worker %d: %s: %w", w, sql, err)
 						return
 					}

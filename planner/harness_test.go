@@ -74,3 +74,18 @@ func run(t testing.TB, s *Session, sql string) string {
 	res, err := s.Exec(context.Background(), sql)
 	return render(res, err)
 }
+
+// execRetry runs sql, rolling back and running it again on 40001, at
+// most retries times, as clients do.
+func execRetry(ctx context.Context, s *Session, sql string, retries int) error {
+	for attempt := 0; ; attempt++ {
+		_, err := s.Exec(ctx, sql)
+		if sqlerr.Code(err) == sqlerr.SerializationFailure && attempt < retries {
+			if _, rerr := s.Exec(ctx, "ROLLBACK"); rerr != nil {
+				return rerr
+			}
+			continue
+		}
+		return err
+	}
+}

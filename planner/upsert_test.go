@@ -44,7 +44,7 @@ func TestUpsertConcurrent(t *testing.T) {
 					"BEGIN; INSERT INTO ups_cc VALUES (100, 1) ON CONFLICT (k) DO UPDATE SET n = ups_cc.n + 1; COMMIT",
 				}
 				for _, sql := range stmts {
-					if err := execRetry(ctx, s, sql); err != nil {
+					if err := execRetry(ctx, s, sql, 200); err != nil {
 						errs <- fmt.Errorf("worker %d: %s: %w", w, sql, err)
 						return
 					}
@@ -64,20 +64,6 @@ func TestUpsertConcurrent(t *testing.T) {
 		{"SELECT k, n FROM ups_cu ORDER BY k", fmt.Sprintf("k:25 | n:23\nk0 | %d\nk1 | %d\nSELECT 2\n", total/2, total/2)},
 		{"SELECT count(*), count(DISTINCT k) FROM ups_cn", fmt.Sprintf("count:20 | count:20\n%d | %d\nSELECT 1\n", each, each)},
 	})
-}
-
-// execRetry runs sql, rolling back and running it again on 40001.
-func execRetry(ctx context.Context, s *Session, sql string) error {
-	for attempt := 0; ; attempt++ {
-		_, err := s.Exec(ctx, sql)
-		if sqlerr.Code(err) == sqlerr.SerializationFailure && attempt < 200 {
-			if _, rerr := s.Exec(ctx, "ROLLBACK"); rerr != nil {
-				return rerr
-			}
-			continue
-		}
-		return err
-	}
 }
 
 // TestUpsertInterleaved interleaves two transactions that upsert the same
@@ -113,7 +99,7 @@ func TestUpsertInterleaved(t *testing.T) {
 				if _, err := b.Exec(ctx, "ROLLBACK"); err != nil {
 					t.Fatal(err)
 				}
-				if err := execRetry(ctx, b, upsert); err != nil {
+				if err := execRetry(ctx, b, upsert, 200); err != nil {
 					t.Fatalf("retried upsert: %v", err)
 				}
 			}
