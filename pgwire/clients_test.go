@@ -1,14 +1,14 @@
 package pgwire
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/aspen-db/aspen/internal/clienttest"
 )
 
 // TestClientDrivers runs the smoke scripts of testdata/clients with the
@@ -25,15 +25,7 @@ func TestClientDrivers(t *testing.T) {
 	}
 	run := func(t *testing.T, name string, args ...string) {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		t.Logf("%s output:\n%s", filepath.Base(name), out)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		clienttest.Run(t, dir, name, args...)
 	}
 	t.Run("psycopg2", func(t *testing.T) {
 		// Debian's python3: a python3 earlier on PATH may not see the

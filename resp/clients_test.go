@@ -1,13 +1,13 @@
 package resp
 
 import (
-	"context"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/aspen-db/aspen/internal/clienttest"
 )
 
 // TestClientLibraries runs the smoke scripts of testdata/clients with the
@@ -24,15 +24,7 @@ func TestClientLibraries(t *testing.T) {
 	}
 	run := func(t *testing.T, name string, args ...string) {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		t.Logf("%s output:\n%s", filepath.Base(name), out)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		clienttest.Run(t, dir, name, args...)
 	}
 	t.Run("redis-py", func(t *testing.T) {
 		py := "/usr/bin/python3"
