@@ -4,10 +4,7 @@ package pgwire
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/aspen-db/aspen/planner"
 	"github.com/aspen-db/aspen/planner/sqlerr"
@@ -73,7 +70,15 @@ func appendValue(buf []byte, v planner.Value, oid uint32, format int16) ([]byte,
 	case types.OIDFloat8:
 		return binary.BigEndian.AppendUint64(buf, math.Float64bits(v.Float())), nil
 	case types.OIDNumeric:
-		return appendNumericBinary(buf, string(v.AppendText(nil)))
+		// numeric_send is the type package's (checked against
+		// PostgreSQL's bytes); a value of another kind is converted.
+		if v.Kind() != types.Numeric {
+			var err error
+			if v, err = types.Cast(v, types.T{Kind: types.Numeric, Mod: -1}, types.CastImplicit); err != nil {
+				return nil, err
+			}
+		}
+		return types.AppendBinary(buf, v)
 	case types.OIDText, types.OIDVarchar, types.OIDUnknown, oidName, oidBPChar:
 		// The binary form of the text types is their text.
 		return v.AppendText(buf), nil
@@ -91,148 +96,6 @@ const (
 	oidName   uint32 = 19
 	oidBPChar uint32 = 1042
 )
-
-// Numeric's binary form: ndigits, weight, sign, dscale (int16 each), then
-// ndigits base-10000 digits, the first of them worth 10000^weight.
-const (
-	numericPos  = 0x0000
-	numericNeg  = 0x4000
-	numericNaN  = 0xC000
-	numericPInf = 0xD000
-	numericNInf = 0xF000
-)
-
-// appendNumericBinary encodes a numeric given in PostgreSQL's text output
-// form ("-12.3400", "NaN", "Infinity").
-func appendNumericBinary(buf []byte, s string) ([]byte, error) {
-	head := func(ndigits, weight int, sign uint16, dscale int) {
-		buf = binary.BigEndian.AppendUint16(buf, uint16(ndigits))
-		buf = binary.BigEndian.AppendUint16(buf, uint16(int16(weight)))
-		buf = binary.BigEndian.AppendUint16(buf, sign)
-		buf = binary.BigEndian.AppendUint16(buf, uint16(dscale))
-	}
-	switch s {
-	case "NaN":
-		head(0, 0, numericNaN, 0)
-		return buf, nil
-	case "Infinity":
-		head(0, 0, numericPInf, 0)
-		return buf, nil
-	case "-Infinity":
-		head(0, 0, numericNInf, 0)
-		return buf, nil
-	}
-	sign := uint16(numericPos)
-	if strings.HasPrefix(s, "-") {
-		sign = numericNeg
-		s = s[1:]
-	}
-	intPart, frac, _ := strings.Cut(s, ".")
-	for _, r := range intPart + frac {
-		if r < '0' || r > '9' {
-			return nil, fmt.Errorf("numeric text %q is malformed", s)
-		}
-	}
-	dscale := len(frac)
-	// Pad the integer part on the left and the fraction on the right to
-	// whole groups of four digits.
-	intPart = strings.TrimLeft(intPart, "0")
-	if pad := (4 - len(intPart)%4) % 4; pad > 0 {
-		intPart = strings.Repeat("0", pad) + intPart
-	}
-	if pad := (4 - len(frac)%4) % 4; pad > 0 {
-		frac += strings.Repeat("0", pad)
-	}
-	all := intPart + frac
-	groups := make([]uint16, 0, len(all)/4)
-	for i := 0; i < len(all); i += 4 {
-		g, _ := strconv.Atoi(all[i : i+4])
-		groups = append(groups, uint16(g))
-	}
-	weight := len(intPart)/4 - 1
-	// Strip leading and trailing zero groups, as PostgreSQL's own sends do.
-	for len(groups) > 0 && groups[0] == 0 {
-		groups = groups[1:]
-		weight--
-	}
-	for len(groups) > 0 && groups[len(groups)-1] == 0 {
-		groups = groups[:len(groups)-1]
-	}
-	if len(groups) == 0 {
-		weight = 0
-		sign = numericPos
-	}
-	head(len(groups), weight, sign, dscale)
-	for _, g := range groups {
-		buf = binary.BigEndian.AppendUint16(buf, g)
-	}
-	return buf, nil
-}
-
-// numericBinaryText decodes numeric's binary form to its text form.
-func numericBinaryText(b []byte) (string, error) {
-	if len(b) < 8 {
-		return "", errBinary("numeric")
-	}
-	ndigits := int(binary.BigEndian.Uint16(b))
-	weight := int(int16(binary.BigEndian.Uint16(b[2:])))
-	sign := binary.BigEndian.Uint16(b[4:])
-	dscale := int(binary.BigEndian.Uint16(b[6:]))
-	if len(b) != 8+2*ndigits || dscale > 16383 || weight > 32767/4 {
-		return "", errBinary("numeric")
-	}
-	switch sign {
-	case numericNaN:
-		return "NaN", nil
-	case numericPInf:
-		return "Infinity", nil
-	case numericNInf:
-		return "-Infinity", nil
-	case numericPos, numericNeg:
-	default:
-		return "", errBinary("numeric")
-	}
-	var sb strings.Builder
-	if sign == numericNeg {
-		sb.WriteByte('-')
-	}
-	digit := func(i int) int {
-		if i < 0 || i >= ndigits {
-			return 0
-		}
-		d := int(binary.BigEndian.Uint16(b[8+2*i:]))
-		return d
-	}
-	for i := 0; i < ndigits; i++ {
-		if digit(i) > 9999 {
-			return "", errBinary("numeric")
-		}
-	}
-	if weight < 0 {
-		sb.WriteByte('0')
-	} else {
-		for i := 0; i <= weight; i++ {
-			if i == 0 {
-				sb.WriteString(strconv.Itoa(digit(i)))
-			} else {
-				fmt.Fprintf(&sb, "%04d", digit(i))
-			}
-		}
-	}
-	if dscale > 0 {
-		sb.WriteByte('.')
-		var frac strings.Builder
-		for i := weight + 1; frac.Len() < dscale; i++ {
-			fmt.Fprintf(&frac, "%04d", digit(i))
-		}
-		sb.WriteString(frac.String()[:dscale])
-	}
-	return sb.String(), nil
-}
-
-func errBinary(typ string) error {
-	return sqlerr.New("22P03", "incorrect binary data format in bind parameter of type %s", typ)
-}
 
 // decodeParam turns a Bind parameter into a planner value. Text values go
 // to the engine as they are, to be parsed by the parameter type's input
@@ -281,12 +144,6 @@ func decodeParam(data []byte, oid uint32, format int16) (planner.Value, error) {
 			return planner.Null, err
 		}
 		return types.NewFloat(types.Float8, math.Float64frombits(binary.BigEndian.Uint64(data))), nil
-	case types.OIDNumeric:
-		s, err := numericBinaryText(data)
-		if err != nil {
-			return planner.Null, err
-		}
-		return planner.TextValue(s), nil
 	case types.OIDText, types.OIDVarchar, types.OIDUnknown, oidName, oidBPChar:
 		return planner.TextValue(string(data)), nil
 	}
