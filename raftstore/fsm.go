@@ -98,12 +98,15 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 		s.fatal(fmt.Errorf("apply entries up to %d: %w", last, err))
 		return out
 	}
-	s.notifyApplied()
+	// Listeners see the batch's events before anyone waiting for these
+	// commits goes on, so a client's next command observes what its
+	// write announced (CONFIG SET notify-keyspace-events, for one).
 	if len(f.events) > 0 {
 		s.listeners.deliver(f.events)
 		clear(f.events)
 		f.events = f.events[:0]
 	}
+	s.notifyApplied()
 	return out
 }
 
