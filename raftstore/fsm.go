@@ -25,23 +25,43 @@ type fsm struct {
 	s       *Store
 	window  *conflictWindow
 	lastNow int64 // microseconds; the commit clock never runs backwards
-	// prunedTo is the highest index whose persisted window record has been
-	// deleted (or never existed).
-	prunedTo uint64
+	// pending holds the window records of the batch being applied; they
+	// are persisted together, in one record, when the batch commits.
+	pending []windowRecord
+	// persisted lists the keys (last entry index) of the persisted batch
+	// records, oldest first.
+	persisted []uint64
+	// legacyTo is the newest per-entry window record found at startup,
+	// legacyPruned the highest index whose per-entry record is deleted.
+	legacyTo, legacyPruned uint64
 	// events collects the mutations' events of the batch being applied,
 	// delivered once the batch is in the engine.
 	events []layers.Event
+	// points is the applyBatch's map of point writes, kept between runs
+	// so its buckets are reused.
+	points map[string]pointWrite
+	// recent answers the mutations' reads of keys earlier batches read or
+	// wrote (recent.go); it describes one engine and is emptied when the
+	// engine changes or a batch fails to commit.
+	recent *recentCache
 }
 
-// pruneRecords deletes the persisted window records that fell out of the
-// window at entry idx.
-func (f *fsm) pruneRecords(batch *engine.Batch, idx uint64) {
-	if idx <= f.window.size+1 {
+// pruneRecords deletes the persisted window records that hold only
+// entries out of the window for every entry after idx.
+func (f *fsm) pruneRecords(batch *applyBatch, idx uint64) {
+	if idx < f.window.size {
 		return
 	}
-	for limit := idx - f.window.size - 1; f.prunedTo < limit; {
-		f.prunedTo++
-		batch.Delete(windowRecordKey(f.prunedTo))
+	// Entries below floor are outside the window of idx+1 and later.
+	floor := idx + 1 - f.window.size
+	for len(f.persisted) > 0 && f.persisted[0] < floor {
+		batch.Delete(batchRecordKey(f.persisted[0]))
+		f.persisted = f.persisted[1:]
+	}
+	// Per-entry records left by stores written before batch records.
+	for f.legacyPruned < f.legacyTo && f.legacyPruned+1 < floor {
+		f.legacyPruned++
+		batch.Delete(windowRecordKey(f.legacyPruned))
 	}
 }
 
@@ -60,7 +80,12 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	// needed here.
 	db := s.handle.Load().db
 	applied := s.applied.Load()
-	batch := db.NewIndexedBatch()
+	if f.points == nil {
+		f.points = make(map[string]pointWrite)
+		f.recent = newRecentCache()
+	}
+	f.recent.bind(db)
+	batch := newApplyBatch(db, f.points, f.recent)
 	last := applied
 	for i, l := range logs {
 		if l.Index <= applied {
@@ -70,7 +95,6 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 			continue
 		}
 		last = l.Index
-		f.pruneRecords(batch, l.Index)
 		if l.Type != raft.LogCommand {
 			continue
 		}
@@ -81,10 +105,18 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 		f.events = f.events[:0]
 		return out
 	}
-	var meta [16]byte
+	if len(f.pending) > 0 {
+		at := f.pending[len(f.pending)-1].index
+		batch.Set(batchRecordKey(at), encodeBatchRecords(f.pending))
+		f.persisted = append(f.persisted, at)
+		clear(f.pending)
+		f.pending = f.pending[:0]
+	}
+	f.pruneRecords(batch, last)
+	meta := make([]byte, 16)
 	binary.BigEndian.PutUint64(meta[:8], last)
 	binary.BigEndian.PutUint64(meta[8:], uint64(f.lastNow))
-	batch.Set(appliedKey, meta[:])
+	batch.Set(appliedKey, meta)
 	s.snapMu.Lock()
 	err := batch.Commit(false)
 	if err == nil {
@@ -92,6 +124,7 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	}
 	s.snapMu.Unlock()
 	if err != nil {
+		f.recent.reset()
 		// The engine refused a write: this replica can no longer follow
 		// the log. Stopping is the only way not to serve wrong data.
 		s.logger.Error("apply: engine write failed; stopping", "index", last, "err", err)
@@ -115,7 +148,7 @@ func (f *fsm) Apply(l *raft.Log) any {
 	return f.ApplyBatch([]*raft.Log{l})[0]
 }
 
-func (f *fsm) applyCommand(batch *engine.Batch, l *raft.Log) *commitOutcome {
+func (f *fsm) applyCommand(batch *applyBatch, l *raft.Log) *commitOutcome {
 	kind, err := entryKind(l.Data)
 	if err != nil {
 		return &commitOutcome{status: outcomeFailed, msg: err.Error()}
@@ -141,7 +174,7 @@ func nodeMetaKey(id string) []byte {
 	return append(append([]byte(nil), nodeMetaPrefix...), id...)
 }
 
-func (f *fsm) applyTxn(batch *engine.Batch, idx uint64, data []byte) *commitOutcome {
+func (f *fsm) applyTxn(batch *applyBatch, idx uint64, data []byte) *commitOutcome {
 	e, err := decodeTxn(data)
 	if err != nil {
 		return &commitOutcome{status: outcomeFailed, msg: err.Error()}
@@ -199,7 +232,7 @@ func (f *fsm) applyTxn(batch *engine.Batch, idx uint64, data []byte) *commitOutc
 		}
 		return true
 	})
-	batch.Set(windowRecordKey(idx), rec.encode())
+	f.pending = append(f.pending, rec)
 	f.window.add(rec)
 	return &commitOutcome{status: outcomeOK, version: idx, nowMicros: now, results: results}
 }
@@ -219,7 +252,7 @@ func runMutation(fn layers.MutationFunc, m *applyMutator, args []byte) (res []by
 // applyMutator is the state a mutation sees: the engine batch of this apply
 // run with the transaction's own writes on top.
 type applyMutator struct {
-	batch  *engine.Batch
+	batch  *applyBatch
 	buf    *writeBuffer
 	now    time.Time
 	err    error
@@ -286,6 +319,11 @@ func (f *fsm) loadState() error {
 		s.applied.Store(binary.BigEndian.Uint64(v[:8]))
 		f.lastNow = int64(binary.BigEndian.Uint64(v[8:]))
 	}
+	f.pending = f.pending[:0]
+	f.persisted = f.persisted[:0]
+	f.legacyTo, f.legacyPruned = 0, 0
+	// Per-entry records of older stores come first: their entries are
+	// older than any batch record's.
 	it := db.NewIter(windowPrefix, []byte{0xff, 'w' + 1}, false)
 	defer it.Close()
 	for it.Next() {
@@ -297,18 +335,35 @@ func (f *fsm) loadState() error {
 		if err != nil {
 			return err
 		}
-		if len(f.window.fifo) == 0 {
-			f.prunedTo = rec.index - 1
+		if f.legacyTo == 0 {
+			f.legacyPruned = rec.index - 1
 		}
+		f.legacyTo = rec.index
 		f.window.add(rec)
 	}
-	if len(f.window.fifo) == 0 {
-		f.prunedTo = 0
-		if a := s.applied.Load(); a > f.window.size+1 {
-			f.prunedTo = a - f.window.size - 1
-		}
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("conflict window: %w", err)
 	}
-	return it.Err()
+	bit := db.NewIter(batchRecPrefix, []byte{0xff, 'W' + 1}, false)
+	defer bit.Close()
+	for bit.Next() {
+		k := bit.Key()
+		if len(k) != len(batchRecPrefix)+8 {
+			return fmt.Errorf("conflict window: bad key %x", k)
+		}
+		recs, err := decodeBatchRecords(bit.Value())
+		if err != nil {
+			return fmt.Errorf("conflict window record %x: %w", k, err)
+		}
+		for _, rec := range recs {
+			f.window.add(rec)
+		}
+		f.persisted = append(f.persisted, binary.BigEndian.Uint64(k[len(batchRecPrefix):]))
+	}
+	if err := bit.Err(); err != nil {
+		return fmt.Errorf("conflict window: %w", err)
+	}
+	return nil
 }
 
 // Snapshot captures the engine as a checkpoint. It runs on the apply
@@ -400,6 +455,9 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	defer os.RemoveAll(tmp)
 	if err := readTar(rc, tmp); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
+	}
+	if f.recent != nil {
+		f.recent.reset()
 	}
 	if err := s.swapEngine(tmp); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)

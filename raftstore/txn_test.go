@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -452,5 +453,92 @@ func TestSavepoints(t *testing.T) {
 		if (w == "") == ok || v != w {
 			t.Errorf("after commit %s = %q (present %v), want %q", k, v, ok, w)
 		}
+	}
+}
+
+// TestMutationsSeeEveryWrite checks that a mutation's reads reflect every
+// earlier committed write to the key, whichever way it was made: plain
+// sets, deletes, range deletes, large values, failed transactions, and a
+// reopen of the store.
+func TestMutationsSeeEveryWrite(t *testing.T) {
+	dir := t.TempDir()
+	s := raftstoretest.Open(t, dir, testMutations)
+	ctx := context.Background()
+	add := func(key string, delta int64) string {
+		t.Helper()
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Mutate("add", addArgs(key, delta))
+		res, err := tx.Commit(ctx)
+		if err != nil {
+			t.Fatalf("add %s: %v", key, err)
+		}
+		return string(res.Results[0])
+	}
+	update := func(fn func(tx layers.Txn)) {
+		t.Helper()
+		if _, err := layers.Update(ctx, s, func(tx layers.Txn) error { fn(tx); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := "1" + strings.Repeat("0", 600)
+	steps := []struct {
+		name  string
+		write func()
+		key   string
+		want  string // the add of 1 after the write
+	}{
+		{"absent key", func() {}, "k", "1"},
+		{"after a plain set", func() { set(t, s, "k", "41") }, "k", "42"},
+		{"after a delete", func() { update(func(tx layers.Txn) { tx.Delete([]byte("k")) }) }, "k", "1"},
+		{"after a set of a read-absent key", func() { set(t, s, "k2", "9") }, "k2", "10"},
+		{"after a range delete", func() {
+			update(func(tx layers.Txn) { tx.DeleteRange([]byte("k"), []byte("k3")) })
+		}, "k2", "1"},
+		{"range delete spares keys outside", func() {
+			set(t, s, "j", "5")
+			add("k", 6)
+			update(func(tx layers.Txn) { tx.DeleteRange([]byte("k"), []byte("k1")) })
+		}, "j", "6"},
+		{"after the range delete", func() {}, "k", "1"},
+		{"after a failed transaction", func() {
+			tx, _ := s.Begin(ctx)
+			tx.Set([]byte("k"), []byte("100"))
+			tx.Mutate("fail", []byte("k"))
+			if _, err := tx.Commit(ctx); err == nil {
+				t.Fatal("failing transaction committed")
+			}
+		}, "k", "2"},
+		{"after a large value", func() { set(t, s, "k", big) }, "k", ""},
+		{"after a small value again", func() { set(t, s, "k", "7") }, "k", "8"},
+	}
+	for _, st := range steps {
+		st.write()
+		got := ""
+		tx, _ := s.Begin(ctx)
+		tx.Mutate("add", addArgs(st.key, 1))
+		res, err := tx.Commit(ctx)
+		if err == nil {
+			got = string(res.Results[0])
+		}
+		if st.want == "" {
+			// A value too big to parse: the mutation must have read it.
+			if err == nil {
+				t.Fatalf("%s: add over a %d-byte value = %q, want a parse failure", st.name, len(big), got)
+			}
+			continue
+		}
+		if err != nil || got != st.want {
+			t.Fatalf("%s: add %s = %q (%v), want %s", st.name, st.key, got, err, st.want)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = raftstoretest.Open(t, dir, testMutations)
+	if got := add("k", 1); got != "9" {
+		t.Fatalf("after reopen: add k = %s, want 9", got)
 	}
 }

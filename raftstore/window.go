@@ -17,9 +17,10 @@ import (
 // restarted or installed a snapshot. So the rule is defined on log indexes
 // only: an entry at index idx is checked against entries in (readVersion,
 // idx), and that interval must lie inside [idx-size, idx), or the transaction
-// is too old. The keys each entry wrote are persisted with the entry's own
-// batch (see windowRecordKey), so the window is rebuilt from the store, not
-// from memory that a restart would lose.
+// is too old. The keys each entry wrote are persisted in the same engine
+// batch as the entry's writes, one record per apply batch holding every
+// entry's keys (see batchRecordKey), so the window is rebuilt from the
+// store, not from memory that a restart would lose.
 //
 // Indexing the written keys is deferred until a check needs it: most
 // entries (Redis commands, blind writes) read nothing and are never
@@ -170,16 +171,52 @@ func (w *conflictWindow) reset() {
 var (
 	sysPrefix      = []byte{0xff}
 	appliedKey     = []byte{0xff, 'a'}
-	windowPrefix   = []byte{0xff, 'w'}
+	windowPrefix   = []byte{0xff, 'w'} // one record per entry (older stores)
+	batchRecPrefix = []byte{0xff, 'W'} // one record per apply batch
 	nodeMetaPrefix = []byte{0xff, 'n'}
 )
 
+// windowRecordKey is where stores written before batch records kept the
+// record of entry idx. They are still read at startup and pruned.
 func windowRecordKey(idx uint64) []byte {
 	return binary.BigEndian.AppendUint64(append([]byte(nil), windowPrefix...), idx)
 }
 
-func (r *windowRecord) encode() []byte {
-	var b []byte
+// batchRecordKey is where the records of the apply batch whose last
+// recorded entry is last are kept.
+func batchRecordKey(last uint64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(nil), batchRecPrefix...), last)
+}
+
+// encodeBatchRecords encodes the records of one apply batch, in index
+// order: for each, its index and its encoded record.
+func encodeBatchRecords(recs []windowRecord) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(recs)))
+	for i := range recs {
+		b = binary.AppendUvarint(b, recs[i].index)
+		b = recs[i].appendTo(b)
+	}
+	return b
+}
+
+// decodeBatchRecords decodes what encodeBatchRecords wrote.
+func decodeBatchRecords(data []byte) ([]windowRecord, error) {
+	d := &decoder{b: data}
+	n := d.count(2)
+	recs := make([]windowRecord, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		idx := d.uvarint()
+		recs = append(recs, decodeRecordFrom(d, idx))
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("decode conflict records: %w", d.err)
+	}
+	return recs, nil
+}
+
+func (r *windowRecord) encode() []byte { return r.appendTo(nil) }
+
+func (r *windowRecord) appendTo(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(r.keys)))
 	for _, k := range r.keys {
 		b = appendBytes(b, k)
@@ -194,6 +231,16 @@ func (r *windowRecord) encode() []byte {
 
 func decodeWindowRecord(idx uint64, data []byte) (windowRecord, error) {
 	d := &decoder{b: data}
+	rec := decodeRecordFrom(d, idx)
+	if d.err != nil {
+		return rec, fmt.Errorf("decode conflict record %d: %w", idx, d.err)
+	}
+	return rec, nil
+}
+
+// decodeRecordFrom decodes one record of entry idx from d; d.err tells
+// whether it was whole.
+func decodeRecordFrom(d *decoder, idx uint64) windowRecord {
 	rec := windowRecord{index: idx}
 	if n := d.count(1); n > 0 {
 		rec.keys = make([][]byte, n)
@@ -207,8 +254,5 @@ func decodeWindowRecord(idx uint64, data []byte) (windowRecord, error) {
 			rec.ranges[i] = span{bytes.Clone(d.bytes()), bytes.Clone(d.bytes())}
 		}
 	}
-	if d.err != nil {
-		return rec, fmt.Errorf("decode conflict record %d: %w", idx, d.err)
-	}
-	return rec, nil
+	return rec
 }
