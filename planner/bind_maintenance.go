@@ -1,8 +1,8 @@
 package planner
 
-// VACUUM and ANALYZE: accepted and checked, with nothing to do. The store
-// reclaims space by compaction on its own, and the planner keeps no
-// statistics yet, so neither has work; pgbench and many tools run them.
+// VACUUM and ANALYZE: accepted and checked. The store reclaims space by
+// compaction on its own, so VACUUM has no work; ANALYZE (and VACUUM
+// ANALYZE) gathers the planner's statistics (stats.go).
 
 import (
 	"context"
@@ -29,6 +29,9 @@ func (s *Session) maintenance(ctx context.Context, st *parsedStmt) (*Result, boo
 	if v.IsVacuumcmd && s.explicit {
 		return nil, true, sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
 	}
+	// A statement that starts its transaction reads the rows to analyze
+	// in a transaction of its own (see analyzeStmt).
+	fresh := s.tx == nil && !s.explicit
 	tx, err := s.txn(ctx)
 	if err != nil {
 		return nil, true, err
@@ -39,6 +42,11 @@ func (s *Session) maintenance(ctx context.Context, st *parsedStmt) (*Result, boo
 			continue
 		}
 		if _, err := s.eng.loadTable(tx, rel.Relation.Relname); err != nil {
+			return nil, true, err
+		}
+	}
+	if wantsAnalyze(v) {
+		if err := s.analyzeStmt(ctx, tx, v, fresh); err != nil {
 			return nil, true, err
 		}
 	}

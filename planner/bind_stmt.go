@@ -248,6 +248,7 @@ func (b *binder) bindSelect(s *pg_query.SelectStmt, r layers.Reader) (plan, erro
 	if p.from != nil {
 		p.filter = pushFilter(p.from, p.filter)
 	}
+	b.planFrom(p) // joinorder.go, decorrelate.go
 
 	// Select list, with aggregates and window functions allowed.
 	b.aggAllowed = true
@@ -1133,7 +1134,7 @@ func rangeOn(ti *tableInfo, conj []expr, keyCols []int) scanSpec {
 			op = flipCmp(op)
 		}
 		cr, ok := col.(*colRef)
-		if !ok || !isConst(val) {
+		if !ok || !keyConst(val) {
 			continue
 		}
 		pos := -1

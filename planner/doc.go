@@ -83,6 +83,9 @@
 //	exec_query.go  joins (hash join on equi-join keys, nested loop
 //	               otherwise), subqueries, set operations
 //	exec_ddl.go    DROP TABLE/VIEW/INDEX, CREATE INDEX/VIEW
+//	stats.go       ANALYZE: table and column statistics in the catalog
+//	joinorder.go   join ordering by estimated cardinalities
+//	decorrelate.go correlated EXISTS/IN/NOT IN as semi- and anti-joins
 //	bind_sequence.go, sequence.go
 //	               sequences: CREATE/ALTER/DROP SEQUENCE, SERIAL and
 //	               IDENTITY columns, nextval/currval/setval/lastval
@@ -106,13 +109,19 @@
 // between as correlated. An uncorrelated subquery runs once per statement
 // (its result cached in the evalCtx; "x IN (subquery)" then probes a
 // hash set); a correlated one runs per row, with the enclosing rows on
-// the evalCtx's outer stack. WHERE conjuncts are pushed below inner joins
-// to the tables they read, and column equalities across a join become
-// hash keys. Views are stored as SQL text and bound where they are used;
-// INSERT, UPDATE and DELETE go through a one-table view to its table, and
-// DROP refuses (or with CASCADE extends to) views that depend on what it
-// drops. SELECT ... FOR UPDATE/SHARE takes no row locks: reads are checked
-// at commit, so a conflicting transaction fails with 40001 instead.
+// the evalCtx's outer stack (its key ranges may use the enclosing row's
+// values), unless it is an EXISTS, NOT EXISTS, IN or (over NOT NULL
+// columns) NOT IN in WHERE correlated by equalities: that becomes a hash
+// semi- or anti-join (decorrelate.go). WHERE conjuncts are pushed below
+// inner joins to the tables they read, and column equalities across a
+// join become hash keys; inner joins of three or more items are then
+// reordered by estimated cardinalities, from ANALYZE's statistics when
+// there are some (joinorder.go). Views are stored as SQL text and bound
+// where they are used; INSERT, UPDATE and DELETE go through a one-table
+// view to its table, and DROP refuses (or with CASCADE extends to) views
+// that depend on what it drops. SELECT ... FOR UPDATE/SHARE takes no row
+// locks: reads are checked at commit, so a conflicting transaction fails
+// with 40001 instead.
 //
 // Memory: a single-table SELECT without ORDER BY (or ordered by the
 // primary key), grouping or DISTINCT streams; joins hold their right side

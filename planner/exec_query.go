@@ -309,6 +309,10 @@ func iterFrom(ev *evalCtx, n fromNode, mem *memBudget, fn func(row []types.Value
 		return nil
 	case *fromJoin:
 		return execJoin(ev, x, mem, fn)
+	case *fromReorder:
+		return iterReorder(ev, x, mem, fn)
+	case *fromSemiJoin:
+		return execSemiJoin(ev, x, mem, fn)
 	case *fromFunc:
 		return iterFunc(ev, x, nil, fn)
 	case *fromLateral:

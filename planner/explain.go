@@ -300,6 +300,10 @@ func explainFrom(f fromNode) *explainNode {
 		return &explainNode{name: "WorkTable Scan"}
 	case *fromFunc:
 		return &explainNode{name: "Function Scan on " + f.name}
+	case *fromReorder:
+		return explainFrom(f.join)
+	case *fromSemiJoin:
+		return explainSemiJoin(f)
 	case *fromJoin:
 		kind := [...]string{joinInner: "", joinLeft: " Left", joinRight: " Right", joinFull: " Full"}[f.kind]
 		left, right := explainFrom(f.left), explainFrom(f.right)

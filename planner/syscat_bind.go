@@ -51,6 +51,9 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 				Constraint: ix.Unique && (ix.Constraint || isConstraintName(d, ix))})
 		}
 		t.Checks, t.ForeignKeys = b.userConstraints(d)
+		if t.Stats, err = b.eng.snapshotStats(r, d); err != nil {
+			return nil, err
+		}
 		snap.Tables = append(snap.Tables, t)
 	}
 	views, err := scanViews(r)

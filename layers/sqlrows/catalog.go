@@ -7,6 +7,7 @@
 //	("sys", "sql", "v", name)            -> view descriptor (JSON)
 //	("sys", "sql", "x", name)            -> name of the table of an index
 //	("sys", "sql", "s", name)            -> sequence descriptor (JSON)
+//	("sys", "sql", "st", tableID)        -> statistics (stats.go)
 //	("sys", "sql", "next_table_id")      -> last table id handed out
 //	("sql", tableID, "r", pk...)         -> row: the tuple of column values
 //	("sql", tableID, "i", indexID, ...)  -> index entries (layers/index)
@@ -322,6 +323,7 @@ func (c *Catalog) DropTable(tx layers.Txn, name string) error {
 		return err
 	}
 	tx.Delete(c.tables.Pack(tuple.Tuple{name}))
+	c.DeleteTableStats(tx, desc.ID)
 	for _, ix := range desc.Indexes {
 		tx.Delete(c.indexKey(ix.Name))
 	}

@@ -111,6 +111,9 @@ func pgClassRows(s *Snapshot) []rec {
 			if r.sys == nil {
 				row["relfilenode"] = i64(r.oid)
 			}
+			if r.table != nil && r.table.Stats != nil {
+				row["reltuples"] = r.table.Stats.Rows
+			}
 			if isShared(r) {
 				row["reltablespace"] = int64(GlobalTablespace)
 			}

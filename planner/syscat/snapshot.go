@@ -185,6 +185,8 @@ type UserTable struct {
 	// Checks and ForeignKeys are the CHECK and FOREIGN KEY constraints.
 	Checks      []UserCheck
 	ForeignKeys []UserForeignKey
+	// Stats are the table's statistics from ANALYZE; nil before one.
+	Stats *TableStats
 }
 
 // UserColumn is a column of a table or view.
