@@ -12,6 +12,8 @@ import (
 type explainSpec struct {
 	inner   *parsedStmt
 	analyze bool
+	// opts are the other options (explain_format.go).
+	opts explainOpts
 }
 
 // explainOf returns the EXPLAIN statement st holds, or nil for another
@@ -21,7 +23,7 @@ func explainOf(st *parsedStmt) (*explainSpec, error) {
 		return nil, nil
 	}
 	ex := st.node.GetExplainStmt()
-	spec := &explainSpec{inner: &parsedStmt{node: ex.Query, sql: st.sql, text: st.text}}
+	spec := &explainSpec{inner: &parsedStmt{node: ex.Query, sql: st.sql, text: st.text}, opts: defaultExplainOpts()}
 	for _, n := range ex.Options {
 		d := n.GetDefElem()
 		if d == nil {
@@ -36,16 +38,22 @@ func explainOf(st *parsedStmt) (*explainSpec, error) {
 			}
 			spec.analyze = v
 		case "verbose", "costs", "buffers", "timing", "summary", "settings", "wal":
-			if _, err := defBool(d.Arg, isStr, val, d.Defname); err != nil {
+			v, err := defBool(d.Arg, isStr, val, d.Defname)
+			if err != nil {
 				return nil, err
 			}
+			spec.opts.set(d.Defname, v)
 		case "format":
-			if strings.ToLower(val) != "text" {
-				return nil, sqlerr.Unsupported("EXPLAIN format %s is not supported yet; only TEXT", strings.ToUpper(val))
+			switch f := strings.ToLower(val); f {
+			case "text", "json", "yaml", "xml":
+				spec.opts.format = f
+			default:
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized value for EXPLAIN option \"format\": \"%s\"", val).
+					WithPosition(charPos(st.sql, d.Location))
 			}
 		default:
 			return nil, sqlerr.New(sqlerr.SyntaxError, "unrecognized EXPLAIN option \"%s\"", d.Defname)
 		}
 	}
-	return spec, nil
+	return spec, spec.opts.check(spec.analyze)
 }

@@ -2,11 +2,11 @@ package planner
 
 // EXPLAIN: the bound plan as PostgreSQL's text format prints it without
 // costs (as EXPLAIN (COSTS OFF) does), and EXPLAIN ANALYZE, which runs the
-// statement and adds its actual row count and time.
+// statement and adds its actual row count and time. The options and the
+// JSON, YAML and XML formats are in explain_format.go.
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,6 +20,10 @@ type explainNode struct {
 	name     string
 	details  []string
 	children []*explainNode
+	// rel is the table a scan node reads; output is the node's Output
+	// list for VERBOSE (explain_format.go).
+	rel    *tableInfo
+	output []string
 }
 
 // execExplain runs EXPLAIN [ANALYZE] of spec's statement.
@@ -28,34 +32,27 @@ func (s *Session) execExplain(ctx context.Context, spec *explainSpec, paramTypes
 	if err != nil {
 		return nil, err
 	}
+	planStart := time.Now()
 	p, _, err := s.eng.bindStmt(spec.inner, tx, paramTypes, s.ident)
 	if err != nil {
 		return nil, err
 	}
 	root := explainPlan(p)
-	var footer []string
+	run := &explainRun{planning: float64(time.Since(planStart).Microseconds()) / 1000}
 	if spec.analyze {
 		start := time.Now()
 		res, err := s.runStmt(ctx, spec.inner, paramTypes, params)
 		if err != nil {
 			return nil, err
 		}
-		el := time.Since(start)
-		n := len(res.Rows)
+		run.analyzed = true
+		run.exec = float64(time.Since(start).Microseconds()) / 1000
+		run.rows = len(res.Rows)
 		if f := strings.Fields(res.Tag); res.Columns == nil && len(f) > 0 {
-			n, _ = strconv.Atoi(f[len(f)-1])
+			run.rows, _ = strconv.Atoi(f[len(f)-1])
 		}
-		root.name += fmt.Sprintf(" (actual time=%.3f rows=%d loops=1)", float64(el.Microseconds())/1000, n)
-		footer = append(footer, fmt.Sprintf("Execution Time: %.3f ms", float64(el.Microseconds())/1000))
 	}
-	var lines []string
-	root.render(&lines, 0, true)
-	lines = append(lines, footer...)
-	res := &Result{Columns: explainColumns(), Tag: "EXPLAIN"}
-	for _, l := range lines {
-		res.Rows = append(res.Rows, []Value{types.NewText(l)})
-	}
-	return res, nil
+	return explainResult(root, p, spec, run), nil
 }
 
 // explainColumns is EXPLAIN's one result column.
@@ -227,7 +224,7 @@ func wrapSortLimit(n *explainNode, sorted, limited bool, keys []string) *explain
 // scan with its condition when the scan is restricted to a key range.
 func scanNode(ti *tableInfo, sc scanSpec, filter expr, ordered bool) *explainNode {
 	name := ti.desc.Name
-	n := &explainNode{name: "Seq Scan on " + name}
+	n := &explainNode{name: "Seq Scan on " + name, rel: ti}
 	var cols []int
 	index := ti.desc.PKName
 	switch {

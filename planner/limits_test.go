@@ -53,7 +53,7 @@ func TestBadInput(t *testing.T) {
 		{"CREATE INDEX i ON t (a)", sqlerr.UndefinedTable},
 		{"CREATE INDEX i ON t ((a + 1))", sqlerr.UndefinedTable},
 		{"COPY t FROM '/etc/passwd'", sqlerr.InsufficientPrivilege},
-		{"EXPLAIN (FORMAT YAML) SELECT 1", sqlerr.FeatureNotSupported},
+		{"EXPLAIN (FORMAT foo) SELECT 1", sqlerr.InvalidParameterValue},
 	} {
 		_, err := s.Exec(context.Background(), tt.sql)
 		if code := sqlerr.Code(err); code != tt.code {

@@ -320,7 +320,7 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []uint32) 
 		if err != nil {
 			return nil, err
 		}
-		return &Prepared{st: st, paramTypes: resolved, cols: explainColumns()}, nil
+		return &Prepared{st: st, paramTypes: resolved, cols: explainColumnsFor(spec.opts)}, nil
 	}
 	if isUtility(st) {
 		// Run at Execute; they take no parameters and return no rows.
