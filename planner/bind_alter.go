@@ -161,6 +161,8 @@ func (a *alterer) run(cmd *pg_query.AlterTableCmd) error {
 		return a.dropConstraint(cmd.Name, cmd.MissingOk, cascade)
 	case pg_query.AlterTableType_AT_ValidateConstraint:
 		return a.validateConstraint(cmd.Name)
+	case pg_query.AlterTableType_AT_DropExpression:
+		return a.dropExpression(cmd.Name, cmd.MissingOk)
 	}
 	return sqlerr.Unsupported("ALTER TABLE %s is not supported yet", strings.TrimPrefix(cmd.Subtype.String(), "AT_"))
 }
@@ -218,6 +220,13 @@ func (a *alterer) addColumn(cd *pg_query.ColumnDef, ifNotExists bool) error {
 		}
 		col = seqs.cols[0]
 	}
+	gen, err := b.generatedOf(cd, a.name, serial)
+	if err != nil {
+		return err
+	}
+	if gen != nil {
+		col.generated = 's'
+	}
 	var pend pendingCons
 	for _, cn := range cd.Constraints {
 		c := cn.GetConstraint()
@@ -228,6 +237,7 @@ func (a *alterer) addColumn(cd *pg_query.ColumnDef, ifNotExists bool) error {
 		case pg_query.ConstrType_CONSTR_NOTNULL:
 			col.notNull = true
 		case pg_query.ConstrType_CONSTR_NULL, pg_query.ConstrType_CONSTR_IDENTITY: // see sequenceColumn
+		case pg_query.ConstrType_CONSTR_GENERATED: // see generatedOf
 		case pg_query.ConstrType_CONSTR_DEFAULT:
 			def, err := b.checkDefault(c.RawExpr, col)
 			if err != nil {
@@ -251,8 +261,12 @@ func (a *alterer) addColumn(cd *pg_query.ColumnDef, ifNotExists bool) error {
 		}
 	}
 	desc := ti.desc.Clone()
-	desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: col.name, TypeOID: col.t.OID(), TypeMod: col.t.Mod, NotNull: col.notNull, Default: col.def, Identity: identityCode(col.identity)})
-	if col.def != "" {
+	desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: col.name, TypeOID: col.t.OID(), TypeMod: col.t.Mod, NotNull: col.notNull, Default: col.def, Identity: identityCode(col.identity), Generated: generatedCode(col.generated)})
+	if gen != nil {
+		if err := a.addGeneratedColumn(ti, desc, col, gen.RawExpr); err != nil {
+			return err
+		}
+	} else if col.def != "" {
 		d, err := b.bindDefault(col)
 		if err != nil {
 			return err
@@ -377,6 +391,13 @@ func (a *alterer) dropColumn(name string, missingOk, cascade bool) error {
 		}
 		return sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", name, a.name)
 	}
+	if err := a.dropGeneratedUsers(ti, c, cascade); err != nil {
+		return err
+	}
+	if ti, err = a.load(); err != nil {
+		return err
+	}
+	c = ti.colIndex(name)
 	// Views that name the column.
 	views, err := a.s.eng.cat.Views(a.tx)
 	if err != nil {
@@ -529,6 +550,9 @@ func (a *alterer) setDefault(name string, def *pg_query.Node) error {
 	if err != nil {
 		return err
 	}
+	if err := generatedDefaultErr(ti.cols[c], a.name, def != nil); err != nil {
+		return err
+	}
 	desc := ti.desc.Clone()
 	desc.Columns[c].Default = ""
 	if def != nil {
@@ -592,8 +616,11 @@ func (a *alterer) alterType(name string, cd *pg_query.ColumnDef) error {
 	if len(ti.desc.ReferencedBy) > 0 {
 		return sqlerr.Unsupported("altering a column type of a referenced table is not supported yet")
 	}
+	if err := generatedTypeErr(ti, c); err != nil {
+		return err
+	}
 	col := ti.cols[c]
-	newCol := colInfo{name: col.name, t: t, notNull: col.notNull, def: col.def}
+	newCol := colInfo{name: col.name, t: t, notNull: col.notNull, def: col.def, generated: col.generated}
 	src := expr(&colRef{idx: c, t: col.t, name: col.name})
 	if cd.RawDefault != nil {
 		// USING expr, over the old row.
@@ -623,6 +650,11 @@ func (a *alterer) alterType(name string, cd *pg_query.ColumnDef) error {
 	if col.def != "" {
 		if _, err := b.bindDefault(newCol); err != nil {
 			return sqlerr.New(sqlerr.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", name, t)
+		}
+	}
+	if col.generated != 0 {
+		if src, err = a.generatedSource(desc, c); err != nil {
+			return err
 		}
 	}
 	ev := &evalCtx{env: a.s.ident.env, sess: a.s}
@@ -1118,6 +1150,9 @@ func (a *alterer) rename(s *pg_query.RenameStmt) error {
 				return err
 			}
 			desc.Checks[i].Expr = text
+		}
+		if err := renameInGenerated(desc, s.Subname, s.Newname); err != nil {
+			return err
 		}
 		if err := a.s.moveOwnedSequences(a.tx, a.name, s.Subname, a.name, s.Newname); err != nil {
 			return err

@@ -298,6 +298,9 @@ func (s *Session) addForeignKey(r layers.Reader, desc *sqlrows.TableDesc, cols [
 		}
 		fk.Columns = append(fk.Columns, i)
 	}
+	if err := generatedFKErr(cols, fk.Columns, f); err != nil {
+		return nil, err
+	}
 	if len(f.refCols) == 0 {
 		if len(parentPK) == 0 {
 			return nil, sqlerr.New(sqlerr.UndefinedObject, "there is no primary key for referenced table %q", f.refTable)

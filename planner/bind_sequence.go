@@ -578,7 +578,7 @@ func (b *binder) identityOverride(s *pg_query.InsertStmt, ti *tableInfo, col int
 // anything but DEFAULT.
 func identityUpdate(c colInfo) error {
 	if c.identity != 'a' {
-		return nil
+		return generatedUpdateErr(c)
 	}
 	return sqlerr.New("428C9", "column %q can only be updated to DEFAULT", c.name).
 		WithDetail("Column %q is an identity column defined as GENERATED ALWAYS.", c.name)

@@ -1356,6 +1356,9 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 		if err := b.applyOverriding(s, ti, targets, sel.ValuesLists); err != nil {
 			return nil, err
 		}
+		if err := checkGeneratedTargets(ti, targets, sel.ValuesLists, false); err != nil {
+			return nil, err
+		}
 		saved := b.sc
 		b.sc = nil
 		rows, err := b.bindValuesRows(sel.ValuesLists, ti, targets, targetLocs, len(s.Cols) > 0, defaultOf)
@@ -1397,6 +1400,9 @@ func (b *binder) bindInsert(s *pg_query.InsertStmt, r layers.Reader) (plan, erro
 			p.casts = append(p.casts, c)
 		}
 		if err := b.overrideSelect(s, ti, targets, p.casts, defaultOf); err != nil {
+			return nil, err
+		}
+		if err := checkGeneratedTargets(ti, targets, nil, true); err != nil {
 			return nil, err
 		}
 		for i := range ti.cols {
@@ -1443,7 +1449,7 @@ func checkViewTargets(view *viewTarget, targets []int) error {
 // bindDefault binds a column's default expression (NULL when it has none),
 // coerced to the column's type.
 func (b *binder) bindDefault(c colInfo) (expr, error) {
-	if c.def == "" {
+	if c.def == "" || c.generated != 0 {
 		return &constExpr{v: types.Null, t: c.t}, nil
 	}
 	n, err := parseExpr(c.def)
@@ -1580,6 +1586,7 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 	var pkCols []string
 	pkLoc := int32(-1)
 	pkSeen := false
+	gens := map[int]*pg_query.Node{} // generation expressions by column
 	setPK := func(cols []string, loc int32) error {
 		if pkSeen {
 			return b.errAt(sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", rv.Relname), loc)
@@ -1642,6 +1649,12 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 			if cd.CollClause != nil {
 				return nil, b.errAt(sqlerr.Unsupported("COLLATE is not supported yet"), cd.Location)
 			}
+			if gen, err := b.generatedOf(cd, rv.Relname, serial); err != nil {
+				return nil, err
+			} else if gen != nil {
+				col.generated = 's'
+				gens[len(p.cols)] = gen.RawExpr
+			}
 			for _, cn := range cd.Constraints {
 				c := cn.GetConstraint()
 				if c == nil {
@@ -1672,8 +1685,7 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 					}
 					p.fks = append(p.fks, d)
 				case pg_query.ConstrType_CONSTR_IDENTITY: // see sequenceColumn
-				case pg_query.ConstrType_CONSTR_GENERATED:
-					return nil, b.errAt(sqlerr.Unsupported("generated columns are not supported yet"), c.Location)
+				case pg_query.ConstrType_CONSTR_GENERATED: // see generatedOf
 				default:
 					if err := tableConstraint(c); err != nil {
 						return nil, err
@@ -1691,6 +1703,9 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 		default:
 			return nil, sqlerr.Unsupported("table element %s is not supported yet", nodeName(el))
 		}
+	}
+	if err := b.bindGeneratedCols(rv.Relname, p.cols, gens); err != nil {
+		return nil, err
 	}
 	find := func(name string, loc int32) (int, error) {
 		for i, c := range p.cols {

@@ -504,6 +504,9 @@ func (s *Session) fkAction(ctx context.Context, tx layers.Txn, parent, child *ta
 				up[c] = v
 			}
 		}
+		if err := s.fillGenerated(child, up); err != nil {
+			return err
+		}
 		if err := checkNotNull(child, up); err != nil {
 			return err
 		}

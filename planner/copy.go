@@ -105,6 +105,9 @@ type copyIn struct {
 
 // execCopy runs a COPY statement's own part.
 func (s *Session) execCopy(ctx context.Context, spec *copySpec) (*Result, error) {
+	if err := s.copyGenerated(ctx, spec); err != nil {
+		return nil, err
+	}
 	stmts, err := parse(spec.source)
 	if err != nil {
 		return nil, err

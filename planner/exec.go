@@ -1031,6 +1031,9 @@ func evalReturning(ret []expr, ev *evalCtx, vals []types.Value) ([]types.Value, 
 // insertRow stores one new row, choosing a hidden row id when the table
 // has no primary key.
 func (s *Session) insertRow(tx layers.Txn, ti *tableInfo, vals []types.Value) error {
+	if err := s.fillGenerated(ti, vals); err != nil {
+		return err
+	}
 	if err := checkNotNull(ti, vals); err != nil {
 		return err
 	}
@@ -1215,6 +1218,9 @@ func (s *Session) execUpdate(ctx context.Context, tx layers.Txn, p *updatePlan, 
 			}
 			nv[col] = v
 		}
+		if err := s.fillGenerated(ti, nv); err != nil {
+			return 0, nil, err
+		}
 		if err := checkNotNull(ti, nv); err != nil {
 			return 0, nil, err
 		}
@@ -1275,7 +1281,7 @@ func (s *Session) execCreateTable(tx layers.Txn, p *createTablePlan) ([]*sqlerr.
 		desc.PKName = p.name + "_pkey"
 	}
 	for _, c := range p.cols {
-		desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: c.name, TypeOID: c.t.OID(), TypeMod: c.t.Mod, NotNull: c.notNull, Default: c.def, Identity: identityCode(c.identity)})
+		desc.Columns = append(desc.Columns, sqlrows.ColumnDesc{Name: c.name, TypeOID: c.t.OID(), TypeMod: c.t.Mod, NotNull: c.notNull, Default: c.def, Identity: identityCode(c.identity), Generated: generatedCode(c.generated)})
 	}
 	used := map[string]bool{desc.PKName: true}
 	for i, cols := range p.uniques {

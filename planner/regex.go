@@ -5,7 +5,9 @@ package planner
 // similar_to_escape), and the matching helpers of the set-returning
 // regexp_matches and regexp_split_to_table (srf.go). Patterns run on Go's
 // RE2 engine after PostgreSQL's flags are translated: '.' matches a
-// newline unless the n flag is given, as in PostgreSQL's AREs.
+// newline unless the n flag is given, as in PostgreSQL's AREs. Patterns
+// with back references or lookaround constraints, which RE2 lacks, run on
+// the backtracking matcher of regex_backtrack.go.
 
 import (
 	"errors"
@@ -64,12 +66,26 @@ func parseRegexFlags(f string) (regexFlags, error) {
 }
 
 // compilePG compiles a PostgreSQL pattern with flags.
-func compilePG(pat string, rf regexFlags) (*regexp.Regexp, error) {
-	re, err := compileRegex(rf.prefix + translateARE(pat))
+func compilePG(pat string, rf regexFlags) (*pgRegex, error) {
+	p := translateARE(pat)
+	if needsBacktrack(p) {
+		// Back references and lookaround: the backtracking matcher
+		// (regex_backtrack.go).
+		rw, _, err := rewriteBacktrack(p)
+		if err != nil {
+			return nil, err
+		}
+		bt, err := compileBacktrack(rf.prefix + rw)
+		if err != nil {
+			return nil, sqlerr.New("2201B", "invalid regular expression: %s", regexErrText(err))
+		}
+		return &pgRegex{bt: bt}, nil
+	}
+	re, err := compileRegex(rf.prefix + p)
 	if err != nil {
 		return nil, sqlerr.New("2201B", "invalid regular expression: %s", regexErrText(err))
 	}
-	return re, nil
+	return &pgRegex{re: re}, nil
 }
 
 // regexErrText words a pattern error as PostgreSQL's regex library does.
@@ -137,9 +153,17 @@ func regexReplace(s, pat, rep, flags string) (types.Value, error) {
 	if err != nil {
 		return types.Null, err
 	}
+	n := 1
+	if rf.global {
+		n = -1
+	}
+	all, err := re.findAll(s, n)
+	if err != nil {
+		return types.Null, err
+	}
 	var sb strings.Builder
 	last := 0
-	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range all {
 		sb.WriteString(s[last:m[0]])
 		for i := 0; i < len(rep); i++ {
 			c := rep[i]
@@ -213,8 +237,12 @@ func regexMatches(s, pat, flags string, fn string) ([]types.Value, error) {
 	if rf.global {
 		n = -1
 	}
+	all, err := re.findAll(s, n)
+	if err != nil {
+		return nil, err
+	}
 	var out []types.Value
-	for _, m := range re.FindAllStringSubmatchIndex(s, n) {
+	for _, m := range all {
 		out = append(out, matchArray(s, m))
 	}
 	return out, nil
@@ -235,9 +263,13 @@ func regexSplit(s, pat, flags, fn string) ([]types.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	all, err := re.findAll(s, -1)
+	if err != nil {
+		return nil, err
+	}
 	var out []types.Value
 	prev := 0
-	for _, m := range re.FindAllStringIndex(s, -1) {
+	for _, m := range all {
 		if m[0] >= len(s) || m[1] <= prev {
 			continue
 		}
@@ -328,7 +360,11 @@ func (b *binder) regexFunc(name string, args []expr) (expr, bool, error) {
 			if err != nil {
 				return types.Null, err
 			}
-			return types.NewBool(re.MatchString(v[0].Str())), nil
+			ok, err := re.match(v[0].Str())
+			if err != nil {
+				return types.Null, err
+			}
+			return types.NewBool(ok), nil
 		})
 	case "regexp_count", "regexp_instr", "regexp_substr":
 		// Argument types: text, text, then int options and a text flags
@@ -406,7 +442,10 @@ func (b *binder) regexSubstring(args []expr) (expr, error) {
 		if err != nil {
 			return types.Null, err
 		}
-		m := re.FindStringSubmatchIndex(v[0].Str())
+		m, err := re.find(v[0].Str())
+		if err != nil {
+			return types.Null, err
+		}
 		if m == nil {
 			return types.Null, nil
 		}
@@ -508,7 +547,11 @@ func (b *binder) bindSimilar(a *pg_query.A_Expr) (expr, error) {
 			if err != nil {
 				return types.Null, err
 			}
-			return types.NewBool(re.MatchString(v[0].Str()) != not), nil
+			ok, err := re.match(v[0].Str())
+			if err != nil {
+				return types.Null, err
+			}
+			return types.NewBool(ok != not), nil
 		}})
 }
 
@@ -590,7 +633,10 @@ func regexPositional(name string, v []types.Value) (types.Value, error) {
 	if start > 1 && off >= len(s) && int64(utf8.RuneCountInString(s)) < start-1 {
 		off = len(s)
 	}
-	ms := re.FindAllStringSubmatchIndex(s[off:], -1)
+	ms, err := re.findAll(s[off:], -1)
+	if err != nil {
+		return types.Null, err
+	}
 	if name == "regexp_count" {
 		return types.NewInt(types.Int4, int64(len(ms))), nil
 	}

@@ -43,8 +43,11 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 	}
 	for _, d := range descs {
 		t := syscat.UserTable{ID: d.ID, Name: d.Name, PrimaryKey: d.PrimaryKey, PKName: d.PKName}
-		for _, c := range d.Columns {
-			t.Columns = append(t.Columns, syscat.UserColumn{Name: c.Name, TypeOID: c.TypeOID, TypeMod: c.TypeMod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity})
+		for i, c := range d.Columns {
+			t.Columns = append(t.Columns, syscat.UserColumn{Name: c.Name, TypeOID: c.TypeOID, TypeMod: c.TypeMod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity, Generated: c.Generated})
+			if c.Generated != "" {
+				t.Columns[i].GenerationExpr = b.eng.plainGenerationText(d, i, b.ident)
+			}
 		}
 		for _, ix := range d.Indexes {
 			t.Indexes = append(t.Indexes, syscat.UserIndex{ID: ix.ID, Name: ix.Name, Columns: ix.Columns, Unique: ix.Unique,
@@ -421,7 +424,11 @@ func (b *binder) bindRegexMatch(op string, l, r expr, loc int32) (expr, error) {
 			if err != nil {
 				return types.Null, err
 			}
-			return types.NewBool(re.MatchString(args[0].Str()) != not), nil
+			ok, err := re.match(args[0].Str())
+			if err != nil {
+				return types.Null, err
+			}
+			return types.NewBool(ok != not), nil
 		}}, nil
 }
 

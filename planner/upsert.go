@@ -311,6 +311,9 @@ func findConflict(ctx context.Context, tx layers.Txn, ti *tableInfo, arbiters []
 func (s *Session) upsertRow(ctx context.Context, tx layers.Txn, p *insertPlan, ev *evalCtx, vals []types.Value, u *upsertState) ([]types.Value, error) {
 	ti, oc := p.table, p.onConflict
 	// As in PostgreSQL, the proposed row's own constraints come first.
+	if err := s.fillGenerated(ti, vals); err != nil {
+		return nil, err
+	}
 	if err := checkNotNull(ti, vals); err != nil {
 		return nil, err
 	}
@@ -372,6 +375,9 @@ func (s *Session) upsertRow(ctx context.Context, tx layers.Txn, p *insertPlan, e
 			return nil, err
 		}
 		nv[c] = v
+	}
+	if err := s.fillGenerated(ti, nv); err != nil {
+		return nil, err
 	}
 	if err := checkNotNull(ti, nv); err != nil {
 		return nil, err

@@ -118,6 +118,9 @@ type ColumnDesc struct {
 	// Identity is "a" for GENERATED ALWAYS AS IDENTITY, "d" for BY
 	// DEFAULT, empty otherwise; Default then holds the sequence's nextval.
 	Identity string `json:"identity,omitempty"`
+	// Generated is "s" for a stored generated column, whose Default then
+	// holds the generation expression; empty otherwise.
+	Generated string `json:"generated,omitempty"`
 }
 
 // IndexDesc describes a secondary index.

@@ -78,7 +78,9 @@ func isColumnsRows(s *Snapshot) []rec {
 			case "d":
 				row["is_identity"], row["identity_generation"] = "YES", "BY DEFAULT"
 			}
-			if c.def != "" {
+			if c.gen != "" {
+				row["is_generated"], row["generation_expression"] = "ALWAYS", c.genExpr
+			} else if c.def != "" {
 				row["column_default"] = c.def
 			}
 			if t := ix.typ(c.typ); t != nil {

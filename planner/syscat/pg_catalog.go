@@ -150,7 +150,7 @@ func pgAttributeRows(s *Snapshot) []rec {
 				"attlen": int64(-1), "attnum": int64(i + 1), "attndims": int64(0), "attcacheoff": int64(-1),
 				"atttypmod": i64(c.mod), "attbyval": false, "attalign": "i", "attstorage": "x",
 				"attcompression": "", "attnotnull": c.notNull, "atthasdef": c.def != "", "atthasmissing": false,
-				"attidentity": c.ident, "attgenerated": "", "attisdropped": false, "attislocal": true,
+				"attidentity": c.ident, "attgenerated": c.gen, "attisdropped": false, "attislocal": true,
 				"attinhcount": int64(0), "attcollation": int64(0),
 			}
 			if t := ix.typ(c.typ); t != nil {

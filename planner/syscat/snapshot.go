@@ -201,6 +201,12 @@ type UserColumn struct {
 	// Identity is "a" (GENERATED ALWAYS AS IDENTITY) or "d" (BY
 	// DEFAULT) for an identity column, whose Default is then not shown.
 	Identity string
+	// Generated is "s" for a stored generated column, whose Default is
+	// then its generation expression.
+	Generated string
+	// GenerationExpr is a generated column's expression as pg_get_expr
+	// shows it without its pretty flag.
+	GenerationExpr string
 }
 
 // UserIndex is a secondary index of a table.
@@ -281,6 +287,8 @@ type column struct {
 	def     string
 	defOID  uint32
 	ident   string // attidentity
+	gen     string // attgenerated
+	genExpr string // generation expression, non-pretty
 }
 
 // index is the resolved snapshot: every relation by OID and by name.
@@ -356,7 +364,7 @@ func (s *Snapshot) build() *index {
 		}
 		r := &relation{oid: base, name: t.Name, nsp: PublicNamespace, kind: 'r', rowType: base + offRowType, table: t}
 		for n, c := range t.Columns {
-			col := column{name: c.Name, typ: c.TypeOID, mod: c.TypeMod, notNull: c.NotNull, def: c.Default, ident: c.Identity}
+			col := column{name: c.Name, typ: c.TypeOID, mod: c.TypeMod, notNull: c.NotNull, def: c.Default, ident: c.Identity, gen: c.Generated, genExpr: c.GenerationExpr}
 			if c.Identity != "" {
 				col.def = ""
 			}

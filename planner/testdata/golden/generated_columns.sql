@@ -1,0 +1,180 @@
+-- Stored generated columns: definition, errors, computation on INSERT,
+-- UPDATE and ON CONFLICT, ALTER TABLE, catalogs, as PostgreSQL 15.
+
+CREATE TABLE gc (a int, b int GENERATED ALWAYS AS (a * 2) STORED, c text)
+
+INSERT INTO gc VALUES (1, DEFAULT, 'x')
+
+INSERT INTO gc (a, c) VALUES (2, 'y')
+
+INSERT INTO gc VALUES (3, 4, 'z')
+
+INSERT INTO gc (a, b) VALUES (3, 4)
+
+INSERT INTO gc (a, b) VALUES (3, DEFAULT), (4, DEFAULT)
+
+INSERT INTO gc (a, b) VALUES (5, DEFAULT), (6, 7)
+
+INSERT INTO gc SELECT 4, 5, 'q'
+
+INSERT INTO gc (a) SELECT 10 RETURNING *
+
+INSERT INTO gc DEFAULT VALUES RETURNING b
+
+SELECT * FROM gc ORDER BY a NULLS FIRST
+
+UPDATE gc SET b = 5
+
+UPDATE gc SET b = DEFAULT, a = 100 WHERE a = 1 RETURNING *
+
+UPDATE gc SET a = a + 1 WHERE a < 5 RETURNING a, b
+
+SELECT * FROM gc ORDER BY a NULLS FIRST
+
+SELECT * FROM gc WHERE b = 8
+
+CREATE INDEX gc_b ON gc (b)
+
+SELECT a FROM gc WHERE b = 200
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (a * 2) STORED, c int GENERATED ALWAYS AS (b * 2) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (b) STORED)
+
+CREATE TABLE gc_bad (a int, b double precision GENERATED ALWAYS AS (random()) STORED)
+
+CREATE TABLE gc_bad (a int, b timestamptz GENERATED ALWAYS AS (now()) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (a) STORED DEFAULT 5)
+
+CREATE TABLE gc_bad (a int, b int DEFAULT 5 GENERATED ALWAYS AS (a) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (a) STORED NOT NULL DEFAULT 3 UNIQUE)
+
+CREATE TABLE gc_bad (a int GENERATED ALWAYS AS IDENTITY GENERATED ALWAYS AS (1) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (a) STORED GENERATED ALWAYS AS (a) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (sum(a)) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (row_number() OVER ()) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (generate_series(1, a)) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (nosuch) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS ((SELECT 1)) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS ('x'::text) STORED)
+
+CREATE TABLE gc_bad (a int, b int GENERATED ALWAYS AS (a > 1) STORED)
+
+CREATE TABLE gc_bad (a timestamptz, b text GENERATED ALWAYS AS (a::text) STORED)
+
+CREATE TABLE gc2 (a int, b int NOT NULL GENERATED ALWAYS AS (a) STORED CHECK (b > 0), c varchar(2) GENERATED ALWAYS AS (a::text) STORED, d int GENERATED ALWAYS AS (10 / a) STORED)
+
+INSERT INTO gc2 VALUES (1)
+
+INSERT INTO gc2 VALUES (NULL)
+
+INSERT INTO gc2 VALUES (-1)
+
+INSERT INTO gc2 VALUES (123)
+
+INSERT INTO gc2 VALUES (0)
+
+SELECT * FROM gc2
+
+CREATE TABLE gcp (a int PRIMARY KEY, b int GENERATED ALWAYS AS (a * 3) STORED, n int)
+
+INSERT INTO gcp VALUES (1) ON CONFLICT (a) DO UPDATE SET a = excluded.a + 10 RETURNING *
+
+INSERT INTO gcp VALUES (1) ON CONFLICT (a) DO UPDATE SET a = excluded.a + 10 RETURNING *
+
+INSERT INTO gcp VALUES (11) ON CONFLICT (a) DO UPDATE SET b = 1
+
+INSERT INTO gcp VALUES (11) ON CONFLICT (a) DO UPDATE SET b = DEFAULT, n = 5 RETURNING *
+
+CREATE TABLE gck (k int GENERATED ALWAYS AS (a + 1) STORED PRIMARY KEY, a int)
+
+INSERT INTO gck (a) VALUES (1), (2)
+
+INSERT INTO gck (a) VALUES (1)
+
+SELECT * FROM gck ORDER BY k
+
+ALTER TABLE gcp ADD COLUMN c int GENERATED ALWAYS AS (a * a) STORED
+
+SELECT * FROM gcp ORDER BY a
+
+ALTER TABLE gcp ADD COLUMN d int GENERATED ALWAYS AS (b) STORED
+
+ALTER TABLE gcp ADD COLUMN d int GENERATED ALWAYS AS (a) STORED DEFAULT 3
+
+ALTER TABLE gcp ALTER COLUMN c SET DEFAULT 5
+
+ALTER TABLE gcp ALTER COLUMN c DROP DEFAULT
+
+ALTER TABLE gcp ALTER COLUMN a TYPE bigint
+
+ALTER TABLE gcp ALTER COLUMN b TYPE bigint
+
+ALTER TABLE gcp ALTER COLUMN b DROP EXPRESSION
+
+ALTER TABLE gcp ALTER COLUMN b DROP EXPRESSION
+
+ALTER TABLE gcp ALTER COLUMN b DROP EXPRESSION IF EXISTS
+
+ALTER TABLE gcp ALTER COLUMN nosuch DROP EXPRESSION
+
+INSERT INTO gcp VALUES (2, 99) RETURNING *
+
+ALTER TABLE gcp RENAME COLUMN a TO x
+
+INSERT INTO gcp (x) VALUES (3) RETURNING *
+
+ALTER TABLE gcp DROP COLUMN x
+
+SELECT attname, attgenerated, atthasdef FROM pg_attribute WHERE attrelid = 'gc2'::regclass AND attnum > 0 ORDER BY attnum
+
+SELECT a.attname, pg_get_expr(d.adbin, d.adrelid, true) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'gc2'::regclass ORDER BY d.adnum
+
+SELECT column_name, column_default, is_generated, generation_expression FROM information_schema.columns WHERE table_name = 'gck' ORDER BY ordinal_position
+
+CREATE TABLE gcu (a text, b text GENERATED ALWAYS AS (upper(a)) STORED, c int GENERATED ALWAYS AS (length(a)) STORED)
+
+INSERT INTO gcu VALUES ('abc')
+
+SELECT * FROM gcu
+
+SELECT column_name, is_generated, generation_expression FROM information_schema.columns WHERE table_name = 'gcu' ORDER BY ordinal_position
+
+ALTER TABLE gcu DROP COLUMN a
+
+ALTER TABLE gcu DROP COLUMN a CASCADE
+
+SELECT * FROM gcu
+
+CREATE TABLE gcf (a int UNIQUE, b int GENERATED ALWAYS AS (a) STORED REFERENCES gcf (a) ON UPDATE SET NULL)
+
+CREATE TABLE gcf (a int UNIQUE, b int GENERATED ALWAYS AS (a) STORED REFERENCES gcf (a) ON DELETE SET DEFAULT)
+
+CREATE TABLE gcf (a int UNIQUE, b int GENERATED ALWAYS AS (a + 1) STORED REFERENCES gcf (a) ON DELETE CASCADE)
+
+INSERT INTO gcf (a) VALUES (1)
+
+INSERT INTO gcf (a) VALUES (0), (5)
+
+SELECT * FROM gcf ORDER BY a
+
+CREATE TABLE gcc (id int PRIMARY KEY, v int)
+
+CREATE TABLE gcd (id int, p int REFERENCES gcc (id) ON DELETE SET NULL, twice int GENERATED ALWAYS AS (p * 2) STORED)
+
+INSERT INTO gcc VALUES (1, 1), (2, 2)
+
+INSERT INTO gcd (id, p) VALUES (10, 1), (20, 2)
+
+DELETE FROM gcc WHERE id = 1
+
+SELECT * FROM gcd ORDER BY id
