@@ -41,6 +41,13 @@ type conn struct {
 	// idleInTx records whether the last wait for the client was inside a
 	// transaction (which timeout applied).
 	idleInTx bool
+	// hasDeadline records that a read deadline is set, so that clearing
+	// one already clear costs nothing.
+	hasDeadline bool
+	// rowBuf, rowVals and rowEnds are sendRows' buffers.
+	rowBuf  []byte
+	rowVals [][]byte
+	rowEnds []int
 
 	mu      sync.Mutex
 	running context.CancelFunc // the running statement's, nil when idle
@@ -317,7 +324,10 @@ func (c *conn) loop() error {
 			}
 			return err
 		}
-		c.nc.SetReadDeadline(time.Time{})
+		if c.hasDeadline {
+			c.hasDeadline = false
+			c.nc.SetReadDeadline(time.Time{})
+		}
 		c.wmu.Lock()
 		c.busy = true
 		done, err := c.handle(msg)
@@ -350,8 +360,13 @@ func (c *conn) armIdleTimeout() error {
 		}
 	}
 	if d <= 0 {
+		if !c.hasDeadline {
+			return nil
+		}
+		c.hasDeadline = false
 		return c.nc.SetReadDeadline(time.Time{})
 	}
+	c.hasDeadline = true
 	return c.nc.SetReadDeadline(time.Now().Add(d))
 }
 

@@ -3,6 +3,7 @@ package pgwire
 // The simple query protocol and the messages results are sent as.
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,11 +91,22 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 func (c *conn) sendRows(cols []planner.Column, rows [][]planner.Value, formats []int16) error {
 	// buf is never nil: an empty value is a zero-length slice of it,
 	// which pgproto3 sends as an empty string (nil would be NULL).
-	buf := make([]byte, 0, 256)
-	vals := make([][]byte, len(cols))
+	// The buffers are the connection's, kept between statements.
+	buf := c.rowBuf
+	if buf == nil {
+		buf = make([]byte, 0, 256)
+	}
+	defer func() {
+		if cap(buf) <= 64<<10 {
+			c.rowBuf = buf[:0]
+		}
+	}()
+	vals := slices.Grow(c.rowVals[:0], len(cols))[:len(cols)]
+	ends := slices.Grow(c.rowEnds[:0], len(cols))[:len(cols)]
+	c.rowVals, c.rowEnds = vals, ends
 	for _, row := range rows {
 		buf = buf[:0]
-		ends := make([]int, len(cols))
+		clear(ends)
 		for i, v := range row {
 			if v.IsNull() {
 				ends[i] = -1

@@ -50,7 +50,7 @@ type colInfo struct {
 
 // loadTable reads a table's descriptor in r. A missing table is 42P01.
 func (e *Engine) loadTable(r layers.Reader, name string) (*tableInfo, error) {
-	desc, err := e.cat.Table(r, name)
+	desc, err := e.tableDesc(r, name)
 	if errors.Is(err, sqlrows.ErrTableNotFound) {
 		return nil, sqlerr.UndefinedTableErr(name)
 	}

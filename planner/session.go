@@ -24,6 +24,10 @@ import (
 type Engine struct {
 	kv  layers.KV
 	cat *sqlrows.Catalog
+	// catWatch tells that the catalog did not change; tables caches
+	// table entries (plancache.go).
+	catWatch catalogWatch
+	tables   tableEntries
 }
 
 // NewEngine returns an engine over kv. The catalog lives in kv itself.
@@ -238,6 +242,10 @@ type Prepared struct {
 	st         *parsedStmt
 	paramTypes []types.T
 	cols       []Column
+	// cacheable and cache: the statement's bound plan kept between
+	// executions (plancache.go).
+	cacheable bool
+	cache     *cachedPlan
 }
 
 // ParamTypes returns the OIDs of the statement's parameters, $1 first:
@@ -331,7 +339,7 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []uint32) 
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{st: st, paramTypes: resolved, cols: p.columns()}, nil
+	return &Prepared{st: st, paramTypes: resolved, cols: p.columns(), cacheable: planCacheable(st)}, nil
 }
 
 // Execute runs a prepared statement with parameter values (TextValue or
@@ -364,7 +372,12 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 			return nil, err
 		}
 	}
-	res, err := s.runStmt(ctx, p.st, p.paramTypes, vals)
+	var res *Result
+	if p.cacheable {
+		res, err = s.runPrepared(ctx, p, vals)
+	} else {
+		res, err = s.runStmt(ctx, p.st, p.paramTypes, vals)
+	}
 	if err == nil {
 		localize(res, s.ident.env)
 	}
@@ -570,6 +583,12 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	if err != nil {
 		return nil, err
 	}
+	return s.runPlan(ctx, p, params)
+}
+
+// runPlan runs a bound statement in the session's transaction (a plan
+// bound by runStmt, or one a Prepared cached: see plancache.go).
+func (s *Session) runPlan(ctx context.Context, p plan, params []types.Value) (*Result, error) {
 	res := &Result{Columns: p.columns()}
 	if d := s.statementTimeout(); d > 0 {
 		var cancel context.CancelFunc
@@ -974,8 +993,20 @@ func (s *Session) show(name string) (string, error) {
 // Setting returns the session's value of a setting (for pgwire's
 // ParameterStatus), and whether the setting exists.
 func (s *Session) Setting(name string) (string, bool) {
-	v, err := s.show(strings.ToLower(name))
-	return v, err == nil
+	// Without show's error for an unknown name: pgwire asks for settings
+	// the engine does not have after every statement.
+	name = strings.ToLower(name)
+	if name == "transaction isolation level" {
+		name = "transaction_isolation"
+	}
+	if v, ok := s.localSettings[name]; ok {
+		return v, true
+	}
+	if v, ok := s.settings[name]; ok {
+		return v, true
+	}
+	v, ok := defaultSettings[name]
+	return v, ok
 }
 
 // SettingNames returns the names of the settings SHOW knows, sorted.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -119,10 +120,14 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 	batch.Set(appliedKey, meta)
 	s.snapMu.Lock()
 	err := batch.Commit(false)
+	var stale *sharedSnap
 	if err == nil {
+		s.watches.publish()
 		s.applied.Store(last)
+		stale = s.takeCurSnapLocked()
 	}
 	s.snapMu.Unlock()
+	s.closeSnap(stale)
 	if err != nil {
 		f.recent.reset()
 		// The engine refused a write: this replica can no longer follow
@@ -218,6 +223,7 @@ func (f *fsm) applyTxn(batch *applyBatch, idx uint64, data []byte) *commitOutcom
 		}
 		f.events = append(f.events, m.events...)
 	}
+	f.s.watches.note(&buf, idx)
 	rec := windowRecord{index: idx, ranges: buf.ranges}
 	for _, r := range buf.ranges {
 		batch.DeleteRange(r.start, r.end)
@@ -459,12 +465,17 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	if f.recent != nil {
 		f.recent.reset()
 	}
+	s.watches.reset(math.MaxUint64) // until the new state is loaded
+	s.dropCurSnap()
 	if err := s.swapEngine(tmp); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	if err := f.loadState(); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
+	s.snapMu.Lock()
+	s.watches.reset(s.applied.Load())
+	s.snapMu.Unlock()
 	if err := s.writeFloor(s.handle.Load().dir, s.applied.Load()); err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}

@@ -97,6 +97,7 @@ type Store struct {
 
 	handle  atomic.Pointer[dbHandle]
 	snapMu  sync.Mutex    // orders "commit batch + advance applied" against "read applied + snapshot"
+	curSnap *sharedSnap   // the newest shared read snapshot, under snapMu (sharedsnap.go)
 	applied atomic.Uint64 // last log index applied to the engine
 
 	notifyMu sync.Mutex
@@ -104,7 +105,8 @@ type Store struct {
 
 	fsm       *fsm
 	mutations map[string]layers.MutationFunc
-	listeners listeners // node-local event listeners (Listen)
+	listeners listeners     // node-local event listeners (Listen)
+	watches   prefixWatches // WatchPrefix (watch.go)
 	raft      *raft.Raft
 	logs      *LogStore
 	transport *raft.NetworkTransport
@@ -240,6 +242,7 @@ func (s *Store) closeState() {
 	if s.logs != nil {
 		s.logs.Close()
 	}
+	s.dropCurSnap()
 	if h := s.handle.Load(); h != nil {
 		// Drop the store's own reference without marking the handle
 		// retired: release removes a retired engine's directory, and this
@@ -516,6 +519,11 @@ func (s *Store) waitApplied(ctx context.Context, idx uint64) error {
 // before the call (the ReadIndex protocol): the leader confirms its
 // leadership and names its commit index, and this node waits to apply it.
 func (s *Store) WaitRead(ctx context.Context) error {
+	// The common case on a leader with a lease, already applied up to
+	// the commit index: no round, no wait, and no bounded context to make.
+	if idx, ok := s.leaseReadIndex(); ok && s.applied.Load() >= idx {
+		return nil
+	}
 	ctx, cancel := s.boundCtx(ctx)
 	defer cancel()
 	for {

@@ -20,7 +20,7 @@ type Txn struct {
 	// is taken lazily: a transaction that only writes or mutates needs no
 	// round trip to the leader before its commit.
 	ctx   context.Context
-	h     *dbHandle
+	sh    *sharedSnap // snap's owner (sharedsnap.go)
 	snap  *engine.Snapshot
 	rv    uint64
 	buf   writeBuffer
@@ -58,7 +58,8 @@ func (t *Txn) startRead() error {
 	if err := t.s.WaitRead(t.ctx); err != nil {
 		return err
 	}
-	t.h, t.snap, t.rv = t.s.snapshotAtApplied()
+	t.sh = t.s.snapshotAtApplied()
+	t.snap, t.rv = t.sh.snap, t.sh.rv
 	return nil
 }
 
@@ -67,20 +68,9 @@ func (t *Txn) startRead() error {
 // ask for stale reads.
 func (s *Store) BeginStale() *Txn {
 	t := &Txn{s: s, ctx: context.Background()}
-	t.h, t.snap, t.rv = s.snapshotAtApplied()
+	t.sh = s.snapshotAtApplied()
+	t.snap, t.rv = t.sh.snap, t.sh.rv
 	return t
-}
-
-func (s *Store) snapshotAtApplied() (*dbHandle, *engine.Snapshot, uint64) {
-	h := s.acquire()
-	// The applied index and the snapshot are taken together, under the lock
-	// that the apply path holds while it commits a batch and advances the
-	// index, so the snapshot holds exactly the state at rv.
-	s.snapMu.Lock()
-	rv := s.applied.Load()
-	snap := h.db.NewSnapshot()
-	s.snapMu.Unlock()
-	return h, snap, rv
 }
 
 // ReadVersion is the applied index the transaction reads at, or 0 before
@@ -219,9 +209,8 @@ func (t *Txn) Rollback() {
 		return
 	}
 	t.done = true
-	if t.snap != nil {
-		t.snap.Close()
-		t.h.release()
+	if t.sh != nil {
+		t.s.releaseSnap(t.sh)
 	}
 }
 
