@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,11 @@ func startServerOn(t testing.TB, cfg Config, addr string) *testServer {
 	t.Helper()
 	if cfg.Engine == nil {
 		cfg.Engine = planner.NewEngine(raftstoretest.NewWithMutations(t, planner.Mutations()))
+	}
+	// Spilling statements write under the test's own directory, which the
+	// test removes, not under the system's temporary directory.
+	if err := cfg.Engine.SetTempDir(filepath.Join(t.TempDir(), "sqltmp"), -1); err != nil {
+		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

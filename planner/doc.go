@@ -124,10 +124,17 @@
 // with 40001 instead.
 //
 // Memory: a single-table SELECT without ORDER BY (or ordered by the
-// primary key), grouping or DISTINCT streams; joins hold their right side
-// in memory, subqueries in FROM, set operations, sorting, grouping and
-// uncorrelated subqueries hold their rows, all counted against
-// maxQueryMemory (53200 past it). Nothing spills to disk yet.
+// primary key), grouping or DISTINCT streams. Sorts, hash aggregates,
+// the build side of hash joins, DISTINCT and the set operations' hash
+// tables are bounded by the session's work_mem: past it they spill to
+// temporary files (spill*.go: external merge sort, hash aggregation
+// partitioned by group key, grace hash join, partitioned DISTINCT and set
+// operations) in the engine's temporary directory, removed when the
+// operator or the statement ends; temp_file_limit and the engine's own cap
+// bound those files (53400). What does not spill (the result rows,
+// subqueries in FROM and uncorrelated subqueries, window partitions,
+// nested-loop joins, aggregates' kept rows) counts against maxQueryMemory
+// (53200 past it).
 //
 // Sequences: nextval is not transactional, as in PostgreSQL. It takes
 // values with a deterministic store mutation (sqlrows.NextvalOp, decided

@@ -22,9 +22,9 @@ import (
 var errStop = errors.New("stop scan")
 
 // maxQueryMemory bounds the bytes of rows one statement holds in memory
-// (results, sorting, grouping, UPDATE's match list) until spilling to disk
-// exists: past it the statement fails with 53200. A variable so tests can
-// lower it.
+// (results, subquery results, UPDATE's match list and whatever does not
+// spill to disk past work_mem; see spill.go): past it the statement fails
+// with 53200. A variable so tests can lower it.
 var maxQueryMemory int64 = 256 << 20
 
 // memBudget accounts for the rows a statement holds in memory.
@@ -42,7 +42,7 @@ func (m *memBudget) add(row []types.Value) error {
 	m.used += n
 	if m.used > maxQueryMemory {
 		return sqlerr.New("53200", "out of memory").
-			WithDetail("The statement holds more than %d MB of rows in memory; spilling to disk is not supported yet.", maxQueryMemory>>20)
+			WithDetail("The statement holds more than %d MB of rows in memory.", maxQueryMemory>>20)
 	}
 	return nil
 }
@@ -54,8 +54,15 @@ func valueSize(v types.Value) int64 {
 		if d := v.Decimal(); d != nil {
 			return 64 + d.NumDigits()/2
 		}
-	case types.Text, types.Varchar, types.Unknown:
+	case types.Text, types.Varchar, types.Unknown, types.BPChar, types.Bytea, types.JSON, types.Name:
 		return 48 + int64(len(v.Str()))
+	}
+	if v.Kind().IsArray() {
+		n := int64(48)
+		for _, e := range v.Elems() {
+			n += valueSize(e)
+		}
+		return n
 	}
 	return 48
 }
@@ -462,6 +469,12 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	seen := int64(0)
 	var mem memBudget
+	// A plain ORDER BY sorts as the rows come, spilling past work_mem.
+	var srt *extSorter
+	if !streaming && top == nil && !p.grouped && p.window == nil && !p.distinct && p.distinctOn == nil && len(p.sort) > 0 {
+		srt = newExtSorter(ev, p.sort, &mem)
+		defer srt.close()
+	}
 	consume := func(_ tuple.Tuple, row []types.Value) error {
 		if p.filter != nil {
 			v, err := p.filter.eval(ev, row)
@@ -501,6 +514,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 			if err != nil {
 				return err
 			}
+			if srt != nil {
+				return srt.add(o)
+			}
 			if err := mem.add(o); err != nil {
 				return err
 			}
@@ -535,6 +551,17 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	if top != nil {
 		out = top.sorted()
+	}
+	if srt != nil {
+		if err := srt.finish(func(o []types.Value) error {
+			if err := mem.add(o); err != nil {
+				return err
+			}
+			out = append(out, o)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
 	}
 	if groups != nil {
 		grows, err := groups.finish(ev)
@@ -588,19 +615,15 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 		}
 	}
 	if p.distinct {
-		seenKeys := map[string]bool{}
-		kept := out[:0]
-		for _, o := range out {
-			k := rowKey(o[:p.nvisible])
-			if !seenKeys[k] {
-				seenKeys[k] = true
-				kept = append(kept, o)
-			}
+		// Past work_mem by partitions on disk (spill_hash.go).
+		if out, err = distinctRows(ev, out, p.nvisible); err != nil {
+			return nil, err
 		}
-		out = kept
 	}
-	if len(p.sort) > 0 {
-		sort.SliceStable(out, func(i, j int) bool { return compareRows(out[i], out[j], p.sort) < 0 })
+	if len(p.sort) > 0 && srt == nil && top == nil {
+		if out, err = sortRows(ev, out, p.sort); err != nil {
+			return nil, err
+		}
 	}
 	if p.distinctOn != nil {
 		// The first row of each DISTINCT ON key, in the sorted order.
@@ -758,6 +781,7 @@ type grouper struct {
 	sets   *setGrouper     // with grouping sets (grouping_sets.go)
 	kv     []types.Value   // scratch for the current row's group key
 	kbuf   []byte          // scratch for its map key
+	sp     *aggSpill       // spilling past work_mem (spill_agg.go)
 }
 
 func newGrouper(p *selectPlan) *grouper {
@@ -783,6 +807,9 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 	g.kbuf = appendRowKey(g.kbuf[:0], kv)
 	gi, ok := g.index[string(g.kbuf)]
 	if !ok {
+		if spilled, err := g.spillNew(ev, row); spilled || err != nil {
+			return err
+		}
 		kv = append([]types.Value(nil), kv...)
 		if err := mem.add(kv); err != nil {
 			return err
@@ -802,6 +829,13 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 			st[i] = newAggState(a)
 		}
 		g.states = append(g.states, st)
+		var rep []types.Value
+		if g.p.keepRep {
+			rep = g.reps[gi]
+		}
+		if err := g.grouped(ev, kv, rep); err != nil {
+			return err
+		}
 	}
 	for _, s := range g.states[gi] {
 		if err := s.add(ev, row); err != nil {
@@ -816,6 +850,10 @@ func (g *grouper) add(ev *evalCtx, row []types.Value, mem *memBudget) error {
 func (g *grouper) finish(ev *evalCtx) ([][]types.Value, error) {
 	if g.p.gsets != nil {
 		return g.finishSets(ev)
+	}
+	if g.spilling() {
+		var mem memBudget
+		return g.finishSpilled(ev, &mem)
 	}
 	if len(g.p.groups) == 0 && len(g.keys) == 0 {
 		g.keys = append(g.keys, nil)

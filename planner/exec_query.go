@@ -5,7 +5,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/tuple"
@@ -421,14 +420,22 @@ func execJoinSel(ev *evalCtx, j *fromJoin, mem *memBudget, lsel, rsel *rowSel, f
 	}
 	lw, rw := j.left.width(), j.right.width()
 	var right [][]types.Value
+	var build joinBuild // past work_mem the join partitions to disk (spill_join.go)
+	defer build.close()
 	if err := iterFromSel(ev, j.right, mem, rsel, func(row []types.Value) error {
+		if build.grace != nil {
+			return build.grace.addRight(row)
+		}
 		if err := mem.add(row); err != nil {
 			return err
 		}
 		right = append(right, row)
-		return nil
+		return build.add(ev, j, mem, &right, row)
 	}); err != nil {
 		return err
+	}
+	if build.grace != nil {
+		return build.grace.run(lsel, fn)
 	}
 	var hash map[string][]int
 	var probe joinKeyScratch
@@ -566,19 +573,32 @@ func execSetOp(ev *evalCtx, p *setOpPlan) ([][]types.Value, error) {
 		return nil, err
 	}
 	var out [][]types.Value
+	if p.op == "UNION" && p.all {
+		out = append(left, right...)
+	} else {
+		// Hash tables past work_mem partition to disk (spill_hash.go).
+		out, err = setOpRows(ev, left, right, func(left, right, out [][]types.Value) [][]types.Value {
+			return setOpMemory(p, left, right, out)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return orderResult(ev, out, p.sort, p.limit, p.offset)
+}
+
+// setOpMemory appends to out UNION (without ALL), INTERSECT [ALL] or
+// EXCEPT [ALL] of left and right, with hash tables in memory.
+func setOpMemory(p *setOpPlan, left, right, out [][]types.Value) [][]types.Value {
 	switch {
 	case p.op == "UNION":
-		if p.all {
-			out = append(left, right...)
-		} else {
-			seen := map[string]bool{}
-			for _, rows := range [][][]types.Value{left, right} {
-				for _, r := range rows {
-					k := rowKey(r)
-					if !seen[k] {
-						seen[k] = true
-						out = append(out, r)
-					}
+		seen := map[string]bool{}
+		for _, rows := range [][][]types.Value{left, right} {
+			for _, r := range rows {
+				k := rowKey(r)
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, r)
 				}
 			}
 		}
@@ -609,7 +629,7 @@ func execSetOp(ev *evalCtx, p *setOpPlan) ([][]types.Value, error) {
 			}
 		}
 	}
-	return orderResult(ev, out, p.sort, p.limit, p.offset)
+	return out
 }
 
 // orderResult sorts rows and applies LIMIT and OFFSET.
@@ -623,7 +643,9 @@ func orderResult(ev *evalCtx, out [][]types.Value, keys []sortKey, limitE, offse
 		return nil, err
 	}
 	if len(keys) > 0 {
-		sort.SliceStable(out, func(i, j int) bool { return compareRows(out[i], out[j], keys) < 0 })
+		if out, err = sortRows(ev, out, keys); err != nil {
+			return nil, err
+		}
 	}
 	if offset > 0 {
 		if offset >= int64(len(out)) {

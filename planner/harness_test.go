@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,7 +22,12 @@ func newTestEngine(t testing.TB) *Engine {
 	// The store registers the mutations NOTIFY commits.
 	muts := pubsub.Mutations()
 	maps.Copy(muts, Mutations())
-	return NewEngine(raftstoretest.NewWithMutations(t, muts))
+	e := NewEngine(raftstoretest.NewWithMutations(t, muts))
+	// Temporary files of spilling operators go to the test's directory.
+	if err := e.SetTempDir(filepath.Join(t.TempDir(), "sqltmp"), -1); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // render prints results and an error the way the golden files hold them.

@@ -149,6 +149,7 @@ func (s *Session) planKey() (user, database, timeZone string) {
 // the current transaction, else binding it again (and caching that plan).
 // It behaves as runStmt does for these statements.
 func (s *Session) runPrepared(ctx context.Context, p *Prepared, params []types.Value) (*Result, error) {
+	defer s.spill.removeAll() // temporary files the statement left (spill.go)
 	if s.failed {
 		return nil, sqlerr.InFailedTransactionErr()
 	}

@@ -28,6 +28,7 @@ type Engine struct {
 	// table entries (plancache.go).
 	catWatch catalogWatch
 	tables   tableEntries
+	tmp      spillConfig // temporary files of spilling operators (spill.go)
 }
 
 // NewEngine returns an engine over kv. The catalog lives in kv itself.
@@ -143,6 +144,8 @@ type Session struct {
 	seq seqSession
 	// fk is the running statement's pending foreign key work.
 	fk *fkState
+	// spill holds the session's temporary files (spill.go).
+	spill sessionSpill
 }
 
 // savepoint is a SAVEPOINT of the open block: the store transaction's
@@ -172,6 +175,7 @@ func (s *Session) SetIdentity(user, database string) {
 
 // Close rolls back any open transaction.
 func (s *Session) Close() {
+	s.spill.removeAll()
 	s.endTx()
 	s.explicit, s.failed = false, false
 }
@@ -527,6 +531,7 @@ func (s *Session) txn(ctx context.Context) (layers.Txn, error) {
 // runStmt binds and runs one statement in the session's transaction.
 // paramTypes is nil for the simple query protocol.
 func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []types.T, params []types.Value) (*Result, error) {
+	defer s.spill.removeAll() // temporary files the statement left (spill.go)
 	if st.node == nil {
 		return &Result{}, nil
 	}
@@ -899,6 +904,7 @@ var defaultSettings = map[string]string{
 	"transaction_isolation":               "serializable",
 	"transaction_read_only":               "off",
 	"work_mem":                            "4MB",
+	"temp_file_limit":                     "-1",
 	"bytea_output":                        "hex",
 	"row_security":                        "on",
 	"jit":                                 "off",
@@ -952,6 +958,11 @@ func (s *Session) execSet(p *setPlan) (*Result, error) {
 		delete(s.localSettings, name)
 		return res, nil
 	}
+	value, err := normalizeSetting(name, p.value)
+	if err != nil {
+		return nil, err
+	}
+	p.value = value
 	if name == "timezone" {
 		if _, ok := types.LoadZone(p.value); !ok {
 			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": \"%s\"", p.value)

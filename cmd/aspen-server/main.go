@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +54,8 @@ type config struct {
 	pgIdle    time.Duration
 	tlsCert   string
 	tlsKey    string
+	tempDir   string
+	tempLimit uint64
 }
 
 func parseFlags(args []string, env func(string) string) (config, error) {
@@ -80,6 +83,15 @@ func parseFlags(args []string, env func(string) string) (config, error) {
 			return fmt.Errorf("%q is not a memory size", v)
 		}
 		c.maxmemory = n
+		return nil
+	})
+	fs.StringVar(&c.tempDir, "sql-temp-dir", "", "directory for the temporary files of SQL sorts, hash aggregates and hash joins past work_mem; the pgsql_tmp* files left in it are removed at start-up (default: the data dir's tmp)")
+	fs.Func("sql-temp-limit", "limit on the bytes of all SQL sessions' temporary files together (100mb, 2gb); 0 for a tenth of the temporary directory's free space at start-up. A session's temp_file_limit setting limits it further", func(v string) error {
+		n, ok := resp.ParseMemory(v)
+		if !ok {
+			return fmt.Errorf("%q is not a memory size", v)
+		}
+		c.tempLimit = n
 		return nil
 	})
 	fs.StringVar(&c.policy, "maxmemory-policy", "noeviction", "what to do over --maxmemory: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl")
@@ -237,9 +249,17 @@ func run(ctx context.Context, c config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("pub/sub hub: %w", err)
 	}
+	eng := planner.NewEngine(store)
+	tempDir := c.tempDir
+	if tempDir == "" {
+		tempDir = filepath.Join(c.dataDir, "tmp")
+	}
+	if err := eng.SetTempDir(tempDir, int64(min(c.tempLimit, 1<<62))); err != nil {
+		return fmt.Errorf("sql temporary files: %w", err)
+	}
 	pgs := pgwire.NewServer(pgwire.Config{
 		PubSub:             hub,
-		Engine:             planner.NewEngine(store),
+		Engine:             eng,
 		Logger:             logger,
 		Password:           c.pgPass,
 		MaxConnections:     c.pgMaxConn,

@@ -55,6 +55,7 @@ var settingInfos = map[string]settingInfo{
 	"standard_conforming_strings":         {"standard_conforming_strings", "", "Version and Platform Compatibility / Previous PostgreSQL Versions", "user", "bool", "", "", "", "on"},
 	"statement_timeout":                   {"statement_timeout", "ms", "Client Connection Defaults / Statement Behavior", "user", "integer", "0", "2147483647", "", "0"},
 	"synchronous_commit":                  {"synchronous_commit", "", "Write-Ahead Log / Settings", "user", "enum", "", "", "local,remote_write,remote_apply,on,off", "on"},
+	"temp_file_limit":                     {"temp_file_limit", "kB", "Resource Usage / Disk", "superuser", "integer", "-1", "2147483647", "", "-1"},
 	"timezone":                            {"TimeZone", "", "Client Connection Defaults / Locale and Formatting", "user", "string", "", "", "", "GMT"},
 	"transaction_isolation":               {"transaction_isolation", "", "Client Connection Defaults / Statement Behavior", "user", "enum", "", "", "serializable,repeatable read,read committed,read uncommitted", "read committed"},
 	"transaction_read_only":               {"transaction_read_only", "", "Client Connection Defaults / Statement Behavior", "user", "bool", "", "", "", "off"},
