@@ -228,7 +228,11 @@ func (a *alterer) addColumn(cd *pg_query.ColumnDef, ifNotExists bool) error {
 		col.generated = 's'
 	}
 	var pend pendingCons
-	for _, cn := range cd.Constraints {
+	colCons, err := b.foldConstraintAttrs(cd.Constraints)
+	if err != nil {
+		return err
+	}
+	for _, cn := range colCons {
 		c := cn.GetConstraint()
 		if c == nil {
 			continue
@@ -613,8 +617,20 @@ func (a *alterer) alterType(name string, cd *pg_query.ColumnDef) error {
 			return sqlerr.Unsupported("altering the type of a foreign key column is not supported yet")
 		}
 	}
-	if len(ti.desc.ReferencedBy) > 0 {
-		return sqlerr.Unsupported("altering a column type of a referenced table is not supported yet")
+	// Other tables' foreign keys may reference the column (a column no
+	// key references changes type freely).
+	for _, child := range ti.desc.ReferencedBy {
+		cd := ti.desc
+		if child != a.name {
+			if cd, err = a.s.eng.cat.Table(a.tx, child); err != nil {
+				return err
+			}
+		}
+		for _, fk := range cd.ForeignKeys {
+			if fk.RefTable == a.name && slices.Contains(fk.RefColumns, c) {
+				return sqlerr.Unsupported("altering the type of a referenced column is not supported yet")
+			}
+		}
 	}
 	if err := generatedTypeErr(ti, c); err != nil {
 		return err
@@ -752,6 +768,9 @@ func (a *alterer) addConstraint(c *pg_query.Constraint) error {
 	case pg_query.ConstrType_CONSTR_PRIMARY, pg_query.ConstrType_CONSTR_UNIQUE:
 		if c.Indexname != "" {
 			return b.errAt(sqlerr.Unsupported("ADD CONSTRAINT ... USING INDEX is not supported yet"), c.Location)
+		}
+		if err := b.checkKeyNotDeferrable(c); err != nil {
+			return err
 		}
 		if c.NullsNotDistinct {
 			return b.errAt(sqlerr.Unsupported("UNIQUE NULLS NOT DISTINCT is not supported yet"), c.Location)

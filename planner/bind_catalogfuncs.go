@@ -43,8 +43,11 @@ func (b *binder) moreCatalogFuncs(name string, args []expr, get func() (*syscat.
 	case "pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments":
 		return oneOID(types.TText, func(s *syscat.Snapshot, oid uint32) types.Value {
 			out, ok := s.FunctionResult(oid)
-			if name != "pg_get_function_result" {
+			switch name {
+			case "pg_get_function_arguments":
 				out, ok = s.FunctionArguments(oid)
+			case "pg_get_function_identity_arguments":
+				out, ok = s.FunctionIdentityArguments(oid)
 			}
 			if !ok {
 				return types.Null

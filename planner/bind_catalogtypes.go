@@ -146,6 +146,9 @@ func regIn(snap *syscat.Snapshot, k types.Kind, name string) (types.Value, error
 		}
 	case types.Regproc:
 		if oid, ok = syscat.RegprocIn(name); !ok {
+			if syscat.RegprocAmbiguous(name) {
+				return types.Null, sqlerr.New(sqlerr.AmbiguousFunction, "more than one function named %q", name)
+			}
 			return types.Null, sqlerr.New(sqlerr.UndefinedFunction, "function %q does not exist", name)
 		}
 	default:

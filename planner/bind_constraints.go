@@ -38,6 +38,8 @@ type fkDef struct {
 	onUpdate byte
 	match    byte
 	notValid bool
+	// deferrable and initDeferred: DEFERRABLE, INITIALLY DEFERRED.
+	deferrable, initDeferred bool
 }
 
 // checkDefOf reads a CHECK constraint node.
@@ -49,16 +51,14 @@ func (b *binder) checkDefOf(c *pg_query.Constraint) (checkDef, error) {
 // fkDefOf reads a FOREIGN KEY (or column REFERENCES, with col set)
 // constraint node.
 func (b *binder) fkDefOf(c *pg_query.Constraint, col string) (fkDef, error) {
-	if c.Deferrable || c.Initdeferred {
-		return fkDef{}, b.errAt(sqlerr.Unsupported("deferrable foreign keys are not supported yet"), c.Location)
-	}
 	if len(c.FkDelSetCols) > 0 {
 		return fkDef{}, b.errAt(sqlerr.Unsupported("column lists in ON DELETE SET NULL/DEFAULT are not supported yet"), c.Location)
 	}
 	if c.Pktable.Schemaname != "" && c.Pktable.Schemaname != "public" {
 		return fkDef{}, b.errAt(sqlerr.UndefinedTableErr(c.Pktable.Schemaname+"."+c.Pktable.Relname), c.Pktable.Location)
 	}
-	d := fkDef{name: c.Conname, refTable: c.Pktable.Relname, notValid: c.SkipValidation}
+	d := fkDef{name: c.Conname, refTable: c.Pktable.Relname, notValid: c.SkipValidation,
+		deferrable: c.Deferrable || c.Initdeferred, initDeferred: c.Initdeferred}
 	for _, k := range c.FkAttrs {
 		d.cols = append(d.cols, k.GetString_().GetSval())
 	}
@@ -290,7 +290,8 @@ func (s *Session) addForeignKey(r layers.Reader, desc *sqlrows.TableDesc, cols [
 		}
 		return -1
 	}
-	fk := sqlrows.ForeignKeyDesc{RefTable: f.refTable, OnDelete: f.onDelete, OnUpdate: f.onUpdate, Match: f.match}
+	fk := sqlrows.ForeignKeyDesc{RefTable: f.refTable, OnDelete: f.onDelete, OnUpdate: f.onUpdate, Match: f.match,
+		Deferrable: f.deferrable, InitiallyDeferred: f.initDeferred}
 	for _, n := range f.cols {
 		i := find(cols, n)
 		if i < 0 {
@@ -576,7 +577,8 @@ func (b *binder) userConstraints(d *sqlrows.TableDesc) ([]syscat.UserCheck, []sy
 	}
 	for _, f := range d.ForeignKeys {
 		fks = append(fks, syscat.UserForeignKey{Name: f.Name, Columns: f.Columns, RefTable: f.RefTable, RefColumns: f.RefColumns,
-			OnUpdate: f.OnUpdate, OnDelete: f.OnDelete, Match: f.Match, NotValid: f.NotValid})
+			OnUpdate: f.OnUpdate, OnDelete: f.OnDelete, Match: f.Match, NotValid: f.NotValid,
+			Deferrable: f.Deferrable, InitiallyDeferred: f.InitiallyDeferred})
 	}
 	return checks, fks
 }

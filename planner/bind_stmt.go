@@ -1606,8 +1606,14 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 	tableConstraint := func(c *pg_query.Constraint) error {
 		switch c.Contype {
 		case pg_query.ConstrType_CONSTR_PRIMARY:
+			if err := b.checkKeyNotDeferrable(c); err != nil {
+				return err
+			}
 			return setPK(keyNames(c.Keys), c.Location)
 		case pg_query.ConstrType_CONSTR_UNIQUE:
+			if err := b.checkKeyNotDeferrable(c); err != nil {
+				return err
+			}
 			if c.NullsNotDistinct {
 				return b.errAt(sqlerr.Unsupported("UNIQUE NULLS NOT DISTINCT is not supported yet"), c.Location)
 			}
@@ -1655,7 +1661,11 @@ func (b *binder) bindCreateTable(s *pg_query.CreateStmt) (plan, error) {
 				col.generated = 's'
 				gens[len(p.cols)] = gen.RawExpr
 			}
-			for _, cn := range cd.Constraints {
+			colCons, err := b.foldConstraintAttrs(cd.Constraints)
+			if err != nil {
+				return nil, err
+			}
+			for _, cn := range colCons {
 				c := cn.GetConstraint()
 				if c == nil {
 					continue

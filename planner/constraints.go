@@ -233,6 +233,10 @@ func (s *Session) queueParentCheck(tx layers.Txn, ti *tableInfo, fk *sqlrows.For
 		key[i] = vals[c]
 	}
 	child := ti
+	if s.fkIsDeferred(fk) {
+		s.queueDeferredParentCheck(tx, child, fk, key)
+		return
+	}
 	s.fkDefer(func(ctx context.Context) error {
 		return s.checkParentHas(ctx, tx, child, fk, key)
 	})
@@ -442,9 +446,14 @@ func (s *Session) fkAction(ctx context.Context, tx layers.Txn, parent, child *ta
 		return nil
 	case 'c', 'n', 'd':
 	default:
-		// NO ACTION: at the end of the statement, unless a row with the
-		// key exists again by then.
-		s.fkDefer(func(ctx context.Context) error {
+		// NO ACTION: at the end of the statement (at commit when the
+		// key is deferred), unless a row with the key exists again by
+		// then.
+		queue := s.fkDefer
+		if s.fkIsDeferred(fk) {
+			queue = s.fkDeferToCommit(fk)
+		}
+		queue(func(ctx context.Context) error {
 			p, err := s.fkTable(tx, parent.desc.Name)
 			if err != nil {
 				return err

@@ -146,6 +146,11 @@ type Session struct {
 	fk *fkState
 	// spill holds the session's temporary files (spill.go).
 	spill sessionSpill
+	// fkCommitChecks are the transaction's deferred foreign key checks
+	// (constraints_deferred.go).
+	fkCommitChecks []deferredCheck
+	// fkModes is the transaction's SET CONSTRAINTS state.
+	fkModes fkModes
 }
 
 // savepoint is a SAVEPOINT of the open block: the store transaction's
@@ -417,7 +422,7 @@ func isUtility(st *parsedStmt) bool {
 	if isSeqStmt(st) {
 		return true
 	}
-	return isMaintenance(st)
+	return isMaintenance(st) || isSetConstraints(st)
 }
 
 // recoverPanics is cleared by the fuzz test, so that a panic fails it
@@ -468,6 +473,8 @@ func (s *Session) fail() {
 func (s *Session) endTx() {
 	s.notifies = nil
 	s.savepoints = nil
+	s.fkCommitChecks = nil
+	s.fkModes = fkModes{}
 	if s.tx != nil {
 		s.tx.Rollback()
 		s.tx = nil
@@ -480,9 +487,18 @@ func (s *Session) commit(ctx context.Context) error {
 	s.tx = nil
 	if tx == nil {
 		s.notifies = nil
+		s.fkModes, s.fkCommitChecks = fkModes{}, nil
 		return nil
 	}
 	s.tx = tx
+	err := s.runCommitChecks(ctx)
+	s.fkModes = fkModes{}
+	if err != nil {
+		s.tx = nil
+		s.notifies = nil
+		tx.Rollback()
+		return err
+	}
 	s.queueNotifies()
 	s.tx = nil
 	if _, err := tx.Commit(ctx); err != nil {
@@ -551,6 +567,9 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 		return s.execRole(ctx, spec)
 	}
 	if res, ok, err := s.maintenance(ctx, st); ok {
+		return res, err
+	}
+	if res, ok, err := s.setConstraints(ctx, st); ok {
 		return res, err
 	}
 	if spec, err := notifyOf(st); spec != nil || err != nil {

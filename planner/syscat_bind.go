@@ -302,6 +302,13 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			}
 			return textOrNull(s.ViewDefPretty(oidArg(v[0]), pretty))
 		})
+	case "pg_describe_object":
+		if !argc(3) {
+			return nil, false, nil
+		}
+		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			return textOrNull(s.DescribeObject(oidArg(v[0]), oidArg(v[1]), int32(v[2].Int())))
+		})
 	case "obj_description":
 		if !argc(1, 2) {
 			return nil, false, nil

@@ -4,7 +4,7 @@
 #   - the PostgreSQL server (internal/pgtest starts throwaway PostgreSQL 15
 #     servers from /usr/lib/postgresql/15/bin for side-by-side SQL tests),
 #     psql and pgbench (client checks), python3's psycopg2 and the JDBC
-#     driver and SQLAlchemy (Debian packages), and node-postgres (npm, into
+#     driver, SQLAlchemy and Django (Debian packages), and node-postgres (npm, into
 #     pgwire/testdata/clients/node) for the client smoke tests;
 #   - redis-py (python3-redis) and ioredis (npm, into
 #     resp/testdata/clients/node) for the Redis client smoke tests.
@@ -43,11 +43,12 @@ have_psycopg2() {
 have_jdbc() { [ -f /usr/share/java/postgresql.jar ]; }
 have_redispy() { /usr/bin/python3 -c 'import redis' >/dev/null 2>&1; }
 have_sqlalchemy() { /usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1; }
+have_django() { /usr/bin/python3 -c 'import django' >/dev/null 2>&1; }
 have_redis_server() { command -v redis-server >/dev/null 2>&1; }
 have_redis_cli() { command -v redis-cli >/dev/null 2>&1; }
 
 # what -> check function and the Debian package that provides it
-checks=(redis-server redis-cli postgres psql pgbench psycopg2 jdbc redis-py sqlalchemy)
+checks=(redis-server redis-cli postgres psql pgbench psycopg2 jdbc redis-py sqlalchemy django)
 declare -A check_of=(
 	[redis-server]=have_redis_server
 	[redis-cli]=have_redis_cli
@@ -58,6 +59,7 @@ declare -A check_of=(
 	[jdbc]=have_jdbc
 	[redis-py]=have_redispy
 	[sqlalchemy]=have_sqlalchemy
+	[django]=have_django
 )
 declare -A pkg_of=(
 	[redis-server]=redis-server
@@ -69,6 +71,7 @@ declare -A pkg_of=(
 	[jdbc]=libpostgresql-jdbc-java
 	[redis-py]=python3-redis
 	[sqlalchemy]=python3-sqlalchemy
+	[django]=python3-django
 )
 
 # note_postgres_version warns when no PostgreSQL 15 server is there: the

@@ -96,6 +96,11 @@ type ForeignKeyDesc struct {
 	Match    byte `json:"match"`
 	// NotValid: see CheckDesc.
 	NotValid bool `json:"not_valid,omitempty"`
+	// Deferrable and InitiallyDeferred are the constraint's DEFERRABLE
+	// and INITIALLY DEFERRED: an initially deferred key's checks run at
+	// commit rather than at the end of each statement.
+	Deferrable        bool `json:"deferrable,omitempty"`
+	InitiallyDeferred bool `json:"initially_deferred,omitempty"`
 }
 
 // StoreID returns the id under which the table's rows are stored.

@@ -33,6 +33,8 @@ type UserForeignKey struct {
 	OnUpdate, OnDelete, Match byte
 	// NotValid: see UserCheck.
 	NotValid bool
+	// Deferrable and InitiallyDeferred: DEFERRABLE, INITIALLY DEFERRED.
+	Deferrable, InitiallyDeferred bool
 }
 
 // conKind is a CHECK or FOREIGN KEY constraint with its OID.
@@ -128,6 +130,7 @@ func (ix *index) constraintRows() []rec {
 			row["connoinherit"] = true
 			row["conkey"], row["confkey"] = attnums(fk.Columns), attnums(fk.RefColumns)
 			row["convalidated"] = !fk.NotValid
+			row["condeferrable"], row["condeferred"] = fk.Deferrable, fk.InitiallyDeferred
 		}
 		out = append(out, row)
 	}
@@ -170,6 +173,12 @@ func (ix *index) tableConstraintDef(oid uint32, pretty bool) (string, bool) {
 		}
 		if a := actionName(fk.OnDelete); a != "" {
 			sb.WriteString(" ON DELETE " + a)
+		}
+		if fk.Deferrable {
+			sb.WriteString(" DEFERRABLE")
+		}
+		if fk.InitiallyDeferred {
+			sb.WriteString(" INITIALLY DEFERRED")
 		}
 		if fk.NotValid {
 			sb.WriteString(" NOT VALID")
@@ -253,14 +262,16 @@ func (s *Snapshot) isTableConstraintRows() []rec {
 	var out []rec
 	for _, c := range s.get().tableConstraints() {
 		name, typ := "", "CHECK"
+		deferrable, deferred := false, false
 		if c.check != nil {
 			name = c.check.Name
 		} else {
 			name, typ = c.fk.Name, "FOREIGN KEY"
+			deferrable, deferred = c.fk.Deferrable, c.fk.InitiallyDeferred
 		}
 		out = append(out, rec{"constraint_catalog": s.Database, "constraint_schema": "public", "constraint_name": name,
 			"table_catalog": s.Database, "table_schema": "public", "table_name": c.table.name, "constraint_type": typ,
-			"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
+			"is_deferrable": yesNo(deferrable), "initially_deferred": yesNo(deferred), "enforced": "YES"})
 	}
 	return out
 }
@@ -335,4 +346,27 @@ func (s *Snapshot) isFKColumnUsageRows() []rec {
 		}
 	}
 	return out
+}
+
+// defaultSequence returns the sequence a column default's
+// nextval('name'::regclass) names, or nil.
+func (ix *index) defaultSequence(def string) *relation {
+	const call = "nextval('"
+	i := strings.Index(def, call)
+	if i < 0 {
+		return nil
+	}
+	rest := def[i+len(call):]
+	j := strings.Index(rest, "'::regclass)")
+	if j < 0 {
+		return nil
+	}
+	name := strings.ReplaceAll(rest[:j], "''", "'")
+	if len(name) > 1 && name[0] == '"' && name[len(name)-1] == '"' {
+		name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+	}
+	if r := ix.byName[nameKey{PublicNamespace, name}]; r != nil && r.kind == 'S' {
+		return r
+	}
+	return nil
 }

@@ -19,7 +19,13 @@ var namespaceComments = map[uint32]string{
 	PublicNamespace:    "standard public schema",
 }
 
-func pgDescriptionRows(*Snapshot) []rec {
+func pgDescriptionRows(s *Snapshot) []rec {
+	return append(localDescriptionRows(s), builtinDescriptionRows()...)
+}
+
+// localDescriptionRows are the comments on the plpgsql extension and the
+// schemas.
+func localDescriptionRows(*Snapshot) []rec {
 	out := []rec{{
 		"objoid": int64(plpgsqlExtensionOID), "classoid": int64(pgExtensionClassOID), "objsubid": int64(0),
 		"description": "PL/pgSQL procedural language",
@@ -57,7 +63,10 @@ func (s *Snapshot) ObjDescription(oid uint32, catalog string) (string, bool) {
 		}
 		class = int64(t.OID)
 	}
-	for _, r := range pgDescriptionRows(s) {
+	if d, ok := builtinDescription(oid, uint32(max(class, 0))); ok {
+		return d, true
+	}
+	for _, r := range localDescriptionRows(s) {
 		if r["objoid"] == int64(oid) && r["objsubid"] == int64(0) && (class < 0 || r["classoid"] == class) {
 			d, _ := r["description"].(string)
 			return d, true

@@ -10,7 +10,8 @@
 // rows from the snapshot. Rows are plain Go values: int64 for every integer
 // and OID type, float64 for float4/float8, string for text-like types
 // (name, text, varchar, "char", pg_node_tree, and regproc and regtype,
-// which hold the rendered name: "int4in", "bigint"), bool,
+// which hold the rendered name: "int4in", "bigint", or for regproc the
+// OID as int64, which stays exact for an overloaded name), bool,
 // nil for NULL, []string and []int64 for arrays and for the vector types
 // int2vector and oidvector. [Lookup] finds a declaration; [Tables] lists
 // them all.
@@ -19,8 +20,12 @@
 // pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_viewdef,
 // pg_get_userbyid, pg_encoding_to_char, pg_table_is_visible,
 // pg_type_is_visible, to_regclass and the reg* casts,
-// pg_get_serial_sequence, version) are methods of [Snapshot] or plain
-// functions here, with PostgreSQL's results.
+// pg_get_serial_sequence, pg_describe_object, version) are methods of
+// [Snapshot] or plain functions here, with PostgreSQL's results.
+//
+// PostgreSQL 15's built-in functions, types, operators, casts and their
+// comments come from pgdata/, which gen/ reads from a real PostgreSQL 15
+// server (`go generate`; see pgdata.go).
 //
 // # Object identifiers
 //

@@ -10,10 +10,8 @@ import (
 
 // procByOID returns the built-in pg_proc row of an OID.
 func procByOID(oid uint32) (*procInfo, bool) {
-	for i := range builtinProcs {
-		if builtinProcs[i].oid == oid {
-			return &builtinProcs[i], true
-		}
+	if i, ok := procIndex[oid]; ok {
+		return &builtinProcs[i], true
 	}
 	return nil, false
 }
@@ -22,6 +20,9 @@ func procByOID(oid uint32) (*procInfo, bool) {
 // format_type names it (SETOF before a set-returning function's); ok is
 // false for an OID that names no function.
 func (s *Snapshot) FunctionResult(oid uint32) (string, bool) {
+	if d, ok := dataProcs[oid]; ok {
+		return d.result, true
+	}
 	p, ok := procByOID(oid)
 	if !ok {
 		return "", false
@@ -37,6 +38,9 @@ func (s *Snapshot) FunctionResult(oid uint32) (string, bool) {
 // types (with their names, when declared), comma-separated; ok is false
 // for an OID that names no function.
 func (s *Snapshot) FunctionArguments(oid uint32) (string, bool) {
+	if d, ok := dataProcs[oid]; ok {
+		return d.args, true
+	}
 	p, ok := procByOID(oid)
 	if !ok {
 		return "", false
@@ -55,6 +59,16 @@ func (s *Snapshot) FunctionArguments(oid uint32) (string, bool) {
 		parts = append(parts, t)
 	}
 	return strings.Join(parts, ", "), true
+}
+
+// FunctionIdentityArguments is pg_get_function_identity_arguments(oid):
+// the arguments that identify the function (no defaults, no OUT
+// arguments); ok is false for an OID that names no function.
+func (s *Snapshot) FunctionIdentityArguments(oid uint32) (string, bool) {
+	if d, ok := dataProcs[oid]; ok {
+		return d.identityArgs, true
+	}
+	return s.FunctionArguments(oid)
 }
 
 // FunctionIsVisible is pg_function_is_visible(oid): every built-in

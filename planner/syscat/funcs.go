@@ -521,28 +521,31 @@ func RegprocIn(text string) (uint32, bool) {
 	if !ok || (schema != "" && schema != "pg_catalog") {
 		return 0, false
 	}
-	var found uint32
-	for _, p := range builtinProcs {
-		if p.name == name {
-			if found != 0 {
-				return 0, false
-			}
-			found = p.oid
-		}
+	if idx := procByName[name]; len(idx) == 1 {
+		return builtinProcs[idx[0]].oid, true
 	}
-	return found, found != 0
+	return 0, false
 }
 
-// RegprocOut renders a function OID (regproc output): its name, "-" for 0,
-// the number when unknown.
+// RegprocAmbiguous reports whether a function name (regproc input) names
+// more than one function, which regproc input rejects.
+func RegprocAmbiguous(text string) bool {
+	schema, name, ok := splitQualified(strings.TrimSpace(text))
+	return ok && (schema == "" || schema == "pg_catalog") && len(procByName[name]) > 1
+}
+
+// RegprocOut renders a function OID (regproc output): its name (schema
+// qualified when overloaded), "-" for 0, the number when unknown.
 func RegprocOut(oid uint32) string {
 	if oid == 0 {
 		return "-"
 	}
-	for _, p := range builtinProcs {
-		if p.oid == oid {
-			return p.name
+	if p, ok := procByOID(oid); ok {
+		if len(procByName[p.name]) > 1 {
+			// An overloaded name is qualified, as regprocout does.
+			return "pg_catalog." + QuoteIdent(p.name)
 		}
+		return p.name
 	}
 	return strconv.FormatUint(uint64(oid), 10)
 }

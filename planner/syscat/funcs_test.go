@@ -312,7 +312,11 @@ func TestDeclarations(t *testing.T) {
 				if v == nil {
 					continue
 				}
-				if want := goType(d.Columns[i].Type); want != fmt.Sprintf("%T", v) {
+				got := fmt.Sprintf("%T", v)
+				if d.Columns[i].Type == oidRegproc && got == "int64" {
+					continue // a regproc may hold its OID (pgdata.go)
+				}
+				if want := goType(d.Columns[i].Type); want != got {
 					t.Errorf("%s.%s: value %v is %T, want %s", key, d.Columns[i].Name, v, v, want)
 				}
 			}

@@ -232,6 +232,10 @@ func pgRangeRows(*Snapshot) []rec {
 func pgProcRows(*Snapshot) []rec {
 	out := make([]rec, 0, len(builtinProcs))
 	for _, p := range builtinProcs {
+		if d, ok := dataProcs[p.oid]; ok {
+			out = append(out, d.row)
+			continue
+		}
 		args := oidList(p.argtypes)
 		row := rec{
 			"oid": i64(p.oid), "proname": p.name, "pronamespace": int64(PgCatalogNamespace),
@@ -471,6 +475,10 @@ func pgDependRows(s *Snapshot) []rec {
 		for i, c := range r.cols {
 			if c.defOID != 0 {
 				out = append(out, dep(PgAttrdefOID, c.defOID, PgClassOID, r.oid, int64(i+1), "a"))
+				// A default that calls nextval depends on the sequence.
+				if seq := ix.defaultSequence(c.def); seq != nil {
+					out = append(out, dep(PgAttrdefOID, c.defOID, PgClassOID, seq.oid, 0, "n"))
+				}
 			}
 		}
 		if r.seq != nil && r.seq.OwnerTable != "" {
@@ -487,7 +495,7 @@ func pgDependRows(s *Snapshot) []rec {
 			}
 		}
 	}
-	return out
+	return append(out, extensionMemberDeps()...)
 }
 
 // seqType returns a sequence's type OID, int8 by default.

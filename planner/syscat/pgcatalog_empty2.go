@@ -1,16 +1,15 @@
 package syscat
 
-// Empty pg_catalog tables that psql's \do, \dC and \dd read: Aspen's
-// operators, casts and operator classes are built into the engine rather
-// than catalogued, so these have PostgreSQL 15's columns and no rows.
-// (psql lists only user-defined objects when no pattern is given, so \do
-// and \dd print what PostgreSQL prints for a database without them.)
+// pg_catalog tables that psql's \do, \dC and \dd read: pg_cast and
+// pg_operator hold PostgreSQL 15's built-in rows (pgdata.go); the operator
+// classes and families are built into the engine rather than catalogued,
+// so those have PostgreSQL 15's columns and no rows.
 
 func init() {
 	declared = append(declared,
-		&Table{Schema: "pg_catalog", Name: "pg_cast", OID: 2605, RowType: 10043, ArrayType: 10042, Columns: pgCastCols, rows: noRows},
+		&Table{Schema: "pg_catalog", Name: "pg_cast", OID: 2605, RowType: 10043, ArrayType: 10042, Columns: pgCastCols, rows: pgCastRows},
 		&Table{Schema: "pg_catalog", Name: "pg_opclass", OID: 2616, RowType: 10013, ArrayType: 10012, Columns: pgOpclassCols, rows: noRows},
-		&Table{Schema: "pg_catalog", Name: "pg_operator", OID: 2617, RowType: 10009, ArrayType: 10008, Columns: pgOperatorCols, rows: noRows},
+		&Table{Schema: "pg_catalog", Name: "pg_operator", OID: 2617, RowType: 10009, ArrayType: 10008, Columns: pgOperatorCols, rows: pgOperatorRows},
 		&Table{Schema: "pg_catalog", Name: "pg_opfamily", OID: 2753, RowType: 10011, ArrayType: 10010, Columns: pgOpfamilyCols, rows: noRows},
 	)
 	sortDeclared()

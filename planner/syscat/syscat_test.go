@@ -171,6 +171,9 @@ func render(v any, typ uint32) *string {
 		return nil
 	case int64:
 		s = strconv.FormatInt(x, 10)
+		if typ == oidRegproc {
+			s = RegprocOut(uint32(x))
+		}
 	case float64:
 		s = strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
@@ -333,6 +336,11 @@ func TestCatalogsMatchPostgres(t *testing.T) {
 		{"pg_catalog", "pg_type", public("typnamespace"), nil},
 		{"pg_catalog", "pg_type", func(r map[string]string) bool { return inSet(typeOIDs...)(r["oid"]) }, nil},
 		{"pg_catalog", "pg_proc", func(r map[string]string) bool { return inSet(procOIDs...)(r["oid"]) }, []string{"prosrc", "prosqlbody", "prosupport", "proleakproof", "proallargtypes", "proargmodes"}},
+		{"pg_catalog", "pg_operator", all, nil},
+		{"pg_catalog", "pg_cast", all, nil},
+		{"pg_catalog", "pg_description", func(r map[string]string) bool {
+			return inSet("1255", "1247", "2617", "2612", "2601", "2605")(r["classoid"]) && !strings.HasPrefix(r["objoid"], "rel:")
+		}, nil},
 		{"pg_catalog", "pg_range", all, nil},
 		{"pg_catalog", "pg_index", userRel("indrelid"), nil},
 		{"pg_catalog", "pg_constraint", public("connamespace"), nil},
