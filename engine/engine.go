@@ -306,6 +306,28 @@ func (i *Iterator) Next() bool {
 	return i.valid
 }
 
+// SeekGE moves an ascending iterator to the first key at or after key
+// within its bounds and reports whether there is one; Key and Value are
+// then that key's, and Next moves on from it. It costs one seek but no
+// new iterator.
+func (i *Iterator) SeekGE(key []byte) bool {
+	if i.it == nil || i.err != nil {
+		return false
+	}
+	if i.reverse {
+		i.err = fmt.Errorf("iterate: SeekGE on a reverse iterator")
+		return false
+	}
+	i.started = true
+	i.valid = i.it.SeekGE(key)
+	if !i.valid {
+		if err := i.it.Error(); err != nil {
+			i.err = fmt.Errorf("iterate: %w", err)
+		}
+	}
+	return i.valid
+}
+
 // Key is the current key.
 func (i *Iterator) Key() []byte { return i.it.Key() }
 

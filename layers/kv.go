@@ -53,6 +53,15 @@ type Iterator interface {
 	Close() error
 }
 
+// Seeker is implemented by the ascending iterators of Scan that can jump
+// forward without a new scan: after SeekGE(key), Next moves to the first
+// key of the scanned range at or after key. key must not come before the
+// last key Next returned. Callers check for it with a type assertion and
+// scan again when an iterator lacks it.
+type Seeker interface {
+	SeekGE(key []byte)
+}
+
 // Txn is a transaction: reads at one read version, buffered writes, and an
 // optimistic conflict check when it commits.
 type Txn interface {

@@ -158,6 +158,63 @@ func TestReadYourWritesAndScan(t *testing.T) {
 	}
 }
 
+// TestScanSeekGE checks layers.Seeker on a transaction's scans: the
+// stored keys, the transaction's own writes, deletes and range deletes
+// merged, each seek going forward from the last key read (or from a key
+// not read yet), past the end, and a seek to a key the scan already
+// stepped onto.
+func TestScanSeekGE(t *testing.T) {
+	s := raftstoretest.New(t)
+	ctx := context.Background()
+	set(t, s, "a", "1", "c", "3", "e", "5", "g", "7", "i", "9", "k", "11")
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	tx.Set([]byte("d"), []byte("40"))
+	tx.Set([]byte("h"), []byte("80"))
+	tx.Delete([]byte("e"))
+	tx.DeleteRange([]byte("i"), []byte("j"))
+	tests := []struct {
+		name string
+		// steps: "n" reads one key, any other string seeks to it.
+		steps []string
+		want  string
+	}{
+		{"seek first", []string{"c", "n", "n"}, "c d"},
+		{"over deleted", []string{"n", "e", "n", "n"}, "a g h"},
+		{"buffered target", []string{"n", "h", "n", "n"}, "a h k"},
+		{"range deleted", []string{"n", "i", "n"}, "a k"},
+		{"between keys", []string{"n", "b", "n", "ff", "n"}, "a c g"},
+		{"past the end", []string{"n", "x", "n"}, "a"},
+		{"to the last key read", []string{"n", "n", "c", "n"}, "a c c"},
+	}
+	for _, tc := range tests {
+		it := tx.Scan([]byte("a"), []byte("z"), false)
+		sk, ok := it.(layers.Seeker)
+		if !ok {
+			t.Fatalf("%T is not a layers.Seeker", it)
+		}
+		var got []string
+		for _, st := range tc.steps {
+			if st != "n" {
+				sk.SeekGE([]byte(st))
+				continue
+			}
+			if it.Next() {
+				got = append(got, string(it.Key()))
+			}
+		}
+		if err := it.Close(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, g, tc.want)
+		}
+	}
+}
+
 func TestSnapshotIsolation(t *testing.T) {
 	s := raftstoretest.New(t)
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package raftstore
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/tidwall/btree"
 )
@@ -137,8 +138,12 @@ type mergeIter struct {
 	entries []bufEntry
 	reverse bool
 
-	sOK        bool // store iterator has a current key
-	sStarted   bool
+	sOK bool // store iterator has a current key
+	// sStale is set when the store iterator's current key was used up:
+	// it moves on only when the next key is asked for, so that a caller
+	// that stops after one key does not make the store step over the
+	// deleted keys that may follow it.
+	sStale     bool
 	key, value []byte
 	kbuf, vbuf []byte
 	err        error
@@ -149,7 +154,7 @@ type mergeIter struct {
 }
 
 func newMergeIter(store storeIter, buf *writeBuffer, start, end []byte, reverse bool) *mergeIter {
-	return &mergeIter{store: store, buf: buf, entries: buf.entriesIn(start, end, reverse), reverse: reverse}
+	return &mergeIter{store: store, buf: buf, entries: buf.entriesIn(start, end, reverse), reverse: reverse, sStale: true}
 }
 
 // less reports whether a comes before b in iteration order.
@@ -172,11 +177,11 @@ func (m *mergeIter) Next() bool {
 	if m.closed || m.err != nil {
 		return false
 	}
-	if !m.sStarted {
-		m.sStarted = true
-		m.advanceStore()
-	}
 	for {
+		if m.sStale {
+			m.sStale = false
+			m.advanceStore()
+		}
 		var haveBuf bool
 		if len(m.entries) > 0 {
 			haveBuf = true
@@ -193,7 +198,7 @@ func (m *mergeIter) Next() bool {
 			e := m.entries[0]
 			m.entries = m.entries[1:]
 			if m.sOK && bytes.Equal(m.store.Key(), e.key) {
-				m.advanceStore()
+				m.sStale = true
 			}
 			if e.del {
 				continue
@@ -207,8 +212,41 @@ func (m *mergeIter) Next() bool {
 		m.vbuf = append(m.vbuf[:0], m.store.Value()...)
 		m.key, m.value = m.kbuf, m.vbuf
 		m.last = m.kbuf
-		m.advanceStore()
+		m.sStale = true
 		return true
+	}
+}
+
+// SeekGE makes the next call to Next return the first key at or after
+// key (layers.Seeker). key must not come before the last key Next
+// returned; only ascending iterators seek.
+func (m *mergeIter) SeekGE(key []byte) {
+	if m.closed || m.err != nil {
+		return
+	}
+	if m.reverse {
+		m.err = errors.New("raftstore: SeekGE on a reverse iterator")
+		return
+	}
+	for len(m.entries) > 0 && bytes.Compare(m.entries[0].key, key) < 0 {
+		m.entries = m.entries[1:]
+	}
+	sk, ok := m.store.(interface{ SeekGE(key []byte) bool })
+	if !ok {
+		// Step instead.
+		if m.sStale {
+			m.sStale = false
+			m.advanceStore()
+		}
+		for m.sOK && bytes.Compare(m.store.Key(), key) < 0 {
+			m.advanceStore()
+		}
+		return
+	}
+	m.sStale = false
+	m.sOK = sk.SeekGE(key)
+	for m.sOK && m.buf.rangeDeleted(m.store.Key()) {
+		m.sOK = m.store.Next()
 	}
 }
 

@@ -60,3 +60,35 @@ func BenchmarkIncrApply(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkXAddTrimApply measures the apply cost of XADD with trimming
+// on a stream kept at 1000 entries: 100 XADDs per commit.
+func BenchmarkXAddTrimApply(b *testing.B) {
+	for _, bc := range []struct{ name, trim string }{
+		{"maxlen", "MAXLEN 1000"},
+		{"maxlen~", "MAXLEN ~ 1000"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			env := newEnv(b)
+			fill := make([]strkv.Mutation, 100)
+			for i := range fill {
+				fill[i] = CmdOp(0, argv("XADD s * f 0123456789abcdef"))
+			}
+			for range 12 {
+				if _, err := env.strs.Run(ctxT(b), fill...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			muts := make([]strkv.Mutation, 100)
+			for i := range muts {
+				muts[i] = CmdOp(0, argv("XADD s "+bc.trim+" * f 0123456789abcdef"))
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i += len(muts) {
+				if _, err := env.strs.Run(ctxT(b), muts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -346,15 +346,23 @@ func (s *stream) edgeEntry(last bool) (ID, bool, error) {
 	return es[0].id, true, nil
 }
 
-// refreshFirst recomputes the first id after deletions.
+// refreshFirst recomputes the first id after deletions. Every entry
+// before the recorded first id is gone, so the scan starts there rather
+// than stepping over the deleted keys that precede it.
 func (s *stream) refreshFirst() error {
 	if s.hdr.length == 0 {
 		s.hdr.first = ID{}
 		return nil
 	}
-	id, _, err := s.edgeEntry(false)
-	s.hdr.first = id
-	return err
+	es, err := s.rangeEntries(s.hdr.first, MaxID, 1, false)
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 {
+		return fmt.Errorf("stream %q: %d entries but none from %s: %w", s.key, s.hdr.length, s.hdr.first, ErrCorrupt)
+	}
+	s.hdr.first = es[0].id
+	return nil
 }
 
 // Nodes: the listpacks Redis would have built.
@@ -473,10 +481,16 @@ func (s *stream) lastRecord(id ID) (*node, error) {
 
 // nodes calls fn for each node in order until fn returns false.
 func (s *stream) nodes(fn func(n *node) (bool, error)) error {
-	lo := s.pfx(tagNode, 0)
+	return s.nodesFrom(s.pfx(tagNode, 0), fn)
+}
+
+// nodesFrom is nodes starting at the node record lo (a node key, or the
+// node prefix for all of them).
+func (s *stream) nodesFrom(lo []byte, fn func(n *node) (bool, error)) error {
+	pfx := len(s.sp) + 1
 	more := true
-	err := s.e.scan(lo, prefixEnd(lo), false, func(k, v []byte) (bool, error) {
-		master, _ := idFromKey(k[len(lo):])
+	err := s.e.scan(lo, prefixEnd(s.pfx(tagNode, 0)), false, func(k, v []byte) (bool, error) {
+		master, _ := idFromKey(k[pfx:])
 		n, err := decodeNode(master, v)
 		if err != nil {
 			return false, err
@@ -649,20 +663,43 @@ const (
 )
 
 // trim removes entries as Redis's streamTrim does: whole nodes from the
-// start, then (unless approx) entries inside the first node left.
+// start, then (unless approx) entries inside the first node left. Each
+// removal is one range deletion, and only the node holding the first
+// entry onwards is visited, so the keys deleted by earlier trims are not
+// stepped over again.
 func (s *stream) trim(a trimArgs) (int64, error) {
-	if a.strategy == 0 {
+	if a.strategy == 0 || s.hdr.length == 0 {
 		return 0, nil
+	}
+	if a.strategy == trimMaxLen && s.hdr.length <= uint64(a.maxlen) {
+		return 0, nil
+	}
+	// The node holding the first entry: nodes before it are all gone.
+	first := s.hdr.tail
+	if first == nil || s.hdr.first.Compare(first.master) < 0 {
+		n, err := s.lastRecord(s.hdr.first)
+		if err != nil {
+			return 0, err
+		}
+		if n == nil {
+			return 0, fmt.Errorf("stream %q: entry %s without a node: %w", s.key, s.hdr.first, ErrCorrupt)
+		}
+		first = n
 	}
 	var deleted int64
 	maxlen := uint64(a.maxlen)
-	err := s.nodes(func(n *node) (bool, error) {
+	from := s.hdr.first // no entry before it
+	firstKnown := true
+	visit := func(n *node) (bool, error) {
 		if a.strategy == trimMaxLen && s.hdr.length <= maxlen {
 			return false, nil
 		}
 		entries := int64(n.valid)
 		if a.limit != 0 && deleted+entries > a.limit {
 			return false, nil
+		}
+		if from.Compare(n.master) < 0 {
+			from = n.master
 		}
 		var remove bool
 		if a.strategy == trimMaxLen {
@@ -671,39 +708,76 @@ func (s *stream) trim(a trimArgs) (int64, error) {
 			remove = n.last.Compare(a.minid) < 0
 		}
 		if remove {
-			s.e.m.DeleteRange(s.entryKey(n.master), append(s.entryKey(n.last), 0))
+			s.e.m.DeleteRange(s.entryKey(from), append(s.entryKey(n.last), 0))
 			s.delNode(n)
 			s.hdr.length -= n.valid
 			deleted += entries
+			from, _ = n.last.Incr()
+			firstKnown = false
 			return true, nil
 		}
 		if a.approx {
 			return false, nil
 		}
-		es, err := s.rangeEntries(n.master, n.last, 0, false)
+		// Part of this node: the entries before the new first one, which
+		// is in this node since the node is not removed whole.
+		var d uint64
+		var newFirst, firstGone ID
+		found := false
+		pfx := len(s.sp) + 1
+		err := s.e.scan(s.entryKey(from), append(s.entryKey(n.last), 0), false, func(k, _ []byte) (bool, error) {
+			id, _ := idFromKey(k[pfx:])
+			if a.strategy == trimMaxLen && s.hdr.length-d <= maxlen ||
+				a.strategy == trimMinID && id.Compare(a.minid) >= 0 {
+				newFirst, found = id, true
+				return false, nil
+			}
+			if d == 0 {
+				firstGone = id
+			}
+			d++
+			return true, nil
+		})
 		if err != nil {
 			return false, err
 		}
-		var d uint64
-		for _, x := range es {
-			if a.strategy == trimMaxLen && s.hdr.length <= maxlen ||
-				a.strategy == trimMinID && x.id.Compare(a.minid) >= 0 {
-				break
-			}
-			s.e.m.Delete(s.entryKey(x.id))
-			s.hdr.length--
-			d++
+		if !found {
+			return false, fmt.Errorf("stream %q: node %s holds fewer entries than recorded: %w", s.key, n.master, ErrCorrupt)
 		}
-		n.valid -= d
-		n.deleted += d
-		s.putNode(n)
-		deleted += int64(d)
+		switch {
+		case d == 1:
+			// A point deletion: every range deletion in the store's
+			// memtable is re-split by each later read until a flush, so
+			// the common one-entry trim of XADD MAXLEN stays a point.
+			s.e.m.Delete(s.entryKey(firstGone))
+		case d > 1:
+			s.e.m.DeleteRange(s.entryKey(from), s.entryKey(newFirst))
+		}
+		if d > 0 {
+			s.hdr.length -= d
+			n.valid -= d
+			n.deleted += d
+			s.putNode(n)
+			deleted += int64(d)
+		}
+		from, firstKnown = newFirst, true
 		return false, nil
-	})
+	}
+	more, err := visit(first)
+	if err == nil && more && first != s.hdr.tail && !s.tailGone {
+		err = s.nodesFrom(append(s.nodeKey(first.master), 0), visit)
+	}
 	if err != nil {
 		return 0, err
 	}
-	return deleted, s.refreshFirst()
+	if deleted == 0 {
+		return 0, nil
+	}
+	s.hdr.first = from
+	if s.hdr.length == 0 || !firstKnown {
+		return deleted, s.refreshFirst()
+	}
+	return deleted, nil
 }
 
 // raxNodes estimates the node count of Redis's radix tree holding the

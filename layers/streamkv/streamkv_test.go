@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -378,4 +379,51 @@ func TestShortArguments(t *testing.T) {
 			t.Errorf("%s: %v, want a malformed-arguments error", cmd, err)
 		}
 	}
+}
+
+// TestTrimAfterDeletedMaster trims exactly across a node whose first
+// entry (its master id) was deleted: the whole first node goes, then the
+// first live entry of the next, not its deleted master.
+func TestTrimAfterDeletedMaster(t *testing.T) {
+	for _, tc := range []struct {
+		trim, removed, first string
+		length               string
+	}{
+		{"XTRIM s MAXLEN 148", "101", "[[103-0 [f v]]]", "148"},
+		{"XTRIM s MAXLEN = 140", "109", "[[111-0 [f v]]]", "140"},
+		{"XTRIM s MINID 103", "101", "[[103-0 [f v]]]", "148"},
+		{"XTRIM s MINID 104-0", "102", "[[104-0 [f v]]]", "147"},
+	} {
+		t.Run(tc.trim, func(t *testing.T) {
+			env := newEnv(t)
+			for i := 1; i <= 250; i++ {
+				env.do(t, fmt.Sprintf("XADD s %d-0 f v", i))
+			}
+			env.do(t, "XDEL s 101-0")
+			if got := env.do(t, tc.trim); got != tc.removed {
+				t.Errorf("%s = %s, want %s", tc.trim, got, tc.removed)
+			}
+			if got := env.query(t, "XRANGE s - + COUNT 1"); got != tc.first {
+				t.Errorf("first entry = %s, want %s", got, tc.first)
+			}
+			if got := env.query(t, "XLEN s"); got != tc.length {
+				t.Errorf("XLEN = %s, want %s", got, tc.length)
+			}
+			if got := env.query(t, "XINFO STREAM s"); !strings.Contains(got, "recorded-first-entry-id "+tc.first[2:7]) {
+				t.Errorf("XINFO STREAM = %s, want first %s", got, tc.first[2:7])
+			}
+			if got := env.query(t, "XRANGE s - + COUNT 1000"); strings.Count(got, "[f v]") != mustAtoi(t, tc.length) {
+				t.Errorf("XRANGE holds %d entries, XLEN says %s", strings.Count(got, "[f v]"), tc.length)
+			}
+		})
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
