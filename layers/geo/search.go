@@ -320,29 +320,38 @@ func (q *Query) scanMerged(s zsetkv.Set, ncells int, subs []subRange, res *Resul
 			return q.scanInOrder(s, subs, math.MaxInt, res)
 		}
 	}
-	buckets := make([][]Match, ncells)
+	// Runs of touching ranges, read by one iterator that seeks from run
+	// to run; first[r] is the index in rs of run r's first range.
+	var runs [][2]float64
+	var first []int
 	for j := 0; j < len(rs); {
 		k := j + 1
 		for k < len(rs) && rs[k].lo == rs[k-1].hi {
 			k++
 		}
-		cur := j
-		res.Scans++
-		err := s.ScanScoreRange(rs[j].lo, rs[k-1].hi, func(e zsetkv.Entry) bool {
-			res.Read++
-			for e.Score >= rs[cur].hi {
-				cur++
-			}
-			if p, d, ok := q.within(e.Score); ok {
-				b := &buckets[rs[cur].cell]
-				*b = append(*b, Match{Member: bytes.Clone(e.Member), Score: e.Score, Point: p, Dist: d})
-			}
-			return true
-		})
-		if err != nil {
-			return err
-		}
+		runs = append(runs, [2]float64{rs[j].lo, rs[k-1].hi})
+		first = append(first, j)
 		j = k
+	}
+	res.Scans += len(runs)
+	buckets := make([][]Match, ncells)
+	run, cur := -1, 0
+	err := s.ScanScoreRanges(runs, func(r int, e zsetkv.Entry) bool {
+		if r != run {
+			run, cur = r, first[r]
+		}
+		res.Read++
+		for e.Score >= rs[cur].hi {
+			cur++
+		}
+		if p, d, ok := q.within(e.Score); ok {
+			b := &buckets[rs[cur].cell]
+			*b = append(*b, Match{Member: bytes.Clone(e.Member), Score: e.Score, Point: p, Dist: d})
+		}
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	n := 0
 	for _, b := range buckets {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -649,3 +650,57 @@ func TestZSetQueueFloor(t *testing.T) {
 		}
 	})
 }
+
+// TestScanScoreRanges compares ScanScoreRanges, one iterator seeking from
+// range to range, with one ScanScoreRange per range, over seeded random
+// scores (many members per score too) and random sorted range sets:
+// touching, far apart, empty, beyond the set, and a stop midway.
+func TestScanScoreRanges(t *testing.T) {
+	s, _ := newStore(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pairs []any
+	for i := range 3000 {
+		pairs = append(pairs, float64(rng.IntN(2000)), "m"+strconv.Itoa(i))
+	}
+	add(t, s, "z", AddOptions{}, pairs...)
+	for round := range 200 {
+		var ranges [][2]float64
+		lo := float64(rng.IntN(300)) - 100
+		for range rng.IntN(8) + 1 {
+			w := float64(rng.IntN(40))
+			ranges = append(ranges, [2]float64{lo, lo + w})
+			lo += w + float64(rng.IntN(3)*rng.IntN(200))
+		}
+		stop := -1
+		if round%5 == 0 {
+			stop = rng.IntN(50)
+		}
+		view(t, s, "z", func(z Set) {
+			var want, got []string
+			for i, r := range ranges {
+				if stop >= 0 && len(want) >= stop {
+					break
+				}
+				err := z.ScanScoreRange(r[0], r[1], func(e Entry) bool {
+					want = append(want, fmt.Sprintf("%d:%g:%s", i, e.Score, e.Member))
+					return stop < 0 || len(want) < stop
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := z.ScanScoreRanges(ranges, func(i int, e Entry) bool {
+				got = append(got, fmt.Sprintf("%d:%g:%s", i, e.Score, e.Member))
+				return stop < 0 || len(got) < stop
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("ranges %v (stop %d):\n got  %d entries %v\n want %d entries %v", ranges, stop, len(got), head(got), len(want), head(want))
+			}
+		})
+	}
+}
+
+func head(s []string) []string { return s[:min(len(s), 10)] }
