@@ -189,10 +189,21 @@ func (c *client) runReads(items []action) {
 	ctx, cancel := c.s.commandContext()
 	defer cancel()
 	i := 0
+	var km *keyMiss // keymiss events (keymiss.go)
+	mask := c.s.keyMissMask()
+	if mask != 0 {
+		km = &keyMiss{}
+	}
 	err := c.s.strs.View(ctx, func(r *strkv.Reader) error {
 		for ; i < len(items); i++ {
 			if a := &items[i]; a.read != nil {
+				if km != nil {
+					km.watch(r, a)
+				}
 				a.read(&c.w, r)
+				if km != nil {
+					km.publish(c.s, mask)
+				}
 			} else {
 				a.reply(&c.w)
 			}

@@ -26,10 +26,10 @@ import (
 // notify-keyspace-events is replicated, unlike the other settings: CONFIG
 // SET commits it (strkv.NotifyConfigOp) and every node switches when it
 // applies that commit, so all nodes decide alike which events become
-// messages. The setting survives restarts with the store. Not emitted:
-// 'm' (key-miss) events, which Redis raises on reads, node-locally;
-// Aspen's reads run in read snapshots outside the log and announce
-// nothing. CONFIG accepts and shows the letter. For the same reason a read
+// messages. The setting survives restarts with the store. The 'm'
+// (key-miss) events of reads are the exception: reads run in read
+// snapshots outside the log, so the node that served a read announces
+// its misses to its own subscribers only (keymiss.go). For the same reason a read
 // of an expired key deletes nothing: its "expired" comes from the
 // leader's expiry sweep or from the next write to the key, where Redis
 // may announce it at the read.

@@ -112,7 +112,7 @@ func TestKeyspaceEventsWithRedis(t *testing.T) {
 	}
 	// Every class with both kinds of message, then subsets: each class
 	// letter must select the same events as Redis's.
-	flagSets := []string{"KEAn", "Kg$", "Elshz", "KExten"}
+	flagSets := []string{"KEAnm", "Kg$", "Elshz", "KExten", "Em", "KEA"}
 	if testing.Short() {
 		flagSets = flagSets[:1]
 	}

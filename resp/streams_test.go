@@ -3,6 +3,7 @@ package resp
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -612,5 +613,72 @@ func TestStreamBlockedConsumerIdle(t *testing.T) {
 	cs, err := c.XInfoConsumers(ctx, "s", "g").Result()
 	if err != nil || len(cs) != 1 || cs[0].Idle < 700*time.Millisecond {
 		t.Fatalf("XINFO CONSUMERS after the wait = %+v, %v; want idle of about 800ms", cs, err)
+	}
+}
+
+// TestStreamTrimRandomVsRedis drives one stream with a seeded random mix
+// of XADD (with and without MAXLEN or MINID trimming, exact and
+// approximate, with LIMIT), XDEL and XTRIM, against redis-server and
+// Aspen: every reply, and XINFO STREAM's counters (length, first entry,
+// max deleted id, entries added, radix tree nodes) after each command,
+// must be identical.
+func TestStreamTrimRandomVsRedis(t *testing.T) {
+	redisAddr := startRedis(t)
+	ts := startServer(t, nil)
+	ref, ours := dialRaw(t, redisAddr), dialRaw(t, ts.addr)
+	for _, c := range []*rawConn{ref, ours} {
+		c.send([]string{"FLUSHALL"})
+		c.mustReply()
+	}
+	rng := rand.New(rand.NewPCG(5, 7))
+	var next uint64 = 1
+	trimOpt := func() []string {
+		var o []string
+		if rng.IntN(2) == 0 {
+			o = append(o, "MAXLEN")
+		} else {
+			o = append(o, "MINID")
+		}
+		approx := rng.IntN(2) == 0
+		if approx {
+			o = append(o, "~")
+		} else if rng.IntN(2) == 0 {
+			o = append(o, "=")
+		}
+		if o[0] == "MAXLEN" {
+			o = append(o, strconv.Itoa(rng.IntN(400)))
+		} else {
+			o = append(o, fmt.Sprintf("%d-%d", next-uint64(rng.IntN(500)+1)/2*2, rng.IntN(3)))
+		}
+		if approx && rng.IntN(3) == 0 {
+			o = append(o, "LIMIT", strconv.Itoa(rng.IntN(300)))
+		}
+		return o
+	}
+	for i := range 3000 {
+		var args []string
+		switch r := rng.IntN(20); {
+		case r < 15:
+			args = []string{"XADD", "s"}
+			if rng.IntN(4) == 0 {
+				args = append(args, trimOpt()...)
+			}
+			args = append(args, fmt.Sprintf("%d-%d", next, rng.IntN(2)), "f", strconv.Itoa(i))
+			next += uint64(rng.IntN(3) + 1)
+		case r < 18:
+			args = []string{"XDEL", "s"}
+			for range rng.IntN(4) + 1 {
+				args = append(args, fmt.Sprintf("%d-%d", rng.Uint64N(next+1), rng.IntN(2)))
+			}
+		default:
+			args = append([]string{"XTRIM", "s"}, trimOpt()...)
+		}
+		for _, cmd := range [][]string{args, {"XINFO", "STREAM", "s"}} {
+			ref.send(cmd)
+			ours.send(cmd)
+			if want, got := ref.mustReply(), ours.mustReply(); want != got {
+				t.Fatalf("command %d %q:\nredis: %s\naspen: %s", i, cmd, want, got)
+			}
+		}
 	}
 }

@@ -293,7 +293,13 @@ func (c *client) replay(m layers.Mutator, muts map[string]layers.MutationFunc, a
 	case kindNone:
 		a.reply(&c.w)
 	case kindRead:
-		a.read(&c.w, strkv.NewReader(m, m.Now().UnixMilli()))
+		r := strkv.NewReader(m, m.Now().UnixMilli())
+		if cmd.name != "object" {
+			// Inside EXEC the misses are announced by the apply, on
+			// every node as the writes' events are (keymiss.go).
+			strkv.AnnounceMisses(r, m)
+		}
+		a.read(&c.w, r)
 	case kindWrite:
 		res := make([][]byte, len(a.muts))
 		for i, mu := range a.muts {

@@ -430,6 +430,7 @@ func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 	}
 	now := m.Now()
 	r := strkv.NewReader(m, now.UnixMilli())
+	strkv.AnnounceMisses(r, m) // Redis reads the sources with lookupKeyRead
 	var res [][]byte
 	var err error
 	switch kind {

@@ -209,3 +209,14 @@ func settleHint() {
 	}
 	hint.bits.Store(bits)
 }
+
+// AnnounceMisses makes r, a reader of mutation m's state, announce each
+// absent key it looks up as a "keymiss" event (class NotifyKeyMiss), as
+// Redis's write commands that look their inputs up for reading do. It
+// does nothing when no store of the process enables the class.
+func AnnounceMisses(r *Reader, m layers.Mutator) {
+	if !Notifying(NotifyKeyMiss) {
+		return
+	}
+	r.SetMissHook(func(db int, key []byte) { NotifyKey(m, NotifyKeyMiss, "keymiss", db, key) })
+}

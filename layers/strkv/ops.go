@@ -136,6 +136,8 @@ func mutGetEx(m layers.Mutator, args []byte) ([]byte, error) {
 		return nil, fmt.Errorf("getex: %w", err)
 	}
 	if !c.live {
+		// GETEX and GETDEL look the key up for reading.
+		NotifyKey(m, NotifyKeyMiss, "keymiss", db, key)
 		return valueResult(false, nil), nil
 	}
 	if c.meta.Type != TypeString {

@@ -335,7 +335,15 @@ type Reader struct {
 	r     Source
 	nowMs int64
 	stats *Stats // nil for a Reader from NewReader
+	// miss, when set, is told of each lookup of an absent key (SetMissHook).
+	miss func(db int, key []byte)
 }
+
+// SetMissHook makes Meta call fn with each key it finds absent or expired
+// (Redis's key misses, which keyspace notifications announce as
+// "keymiss"), until it is called again; nil removes the hook. fn must not
+// keep key.
+func (r *Reader) SetMissHook(fn func(db int, key []byte)) { r.miss = fn }
 
 // Meta returns key's record in db; ok is false if there is none or it has
 // expired. Meta.Value is owned by the caller.
@@ -345,7 +353,7 @@ func (r *Reader) Meta(db int, key []byte) (m Meta, ok bool, err error) {
 	}
 	raw, err := r.r.Get(MetaKey(db, key))
 	if errors.Is(err, layers.ErrNotFound) {
-		r.count(false)
+		r.missed(db, key)
 		return Meta{}, false, nil
 	}
 	if err != nil {
@@ -356,11 +364,19 @@ func (r *Reader) Meta(db int, key []byte) (m Meta, ok bool, err error) {
 		return Meta{}, false, fmt.Errorf("key %q: %w", key, err)
 	}
 	if m.Expired(r.nowMs) {
-		r.count(false)
+		r.missed(db, key)
 		return Meta{}, false, nil
 	}
 	r.count(true)
 	return m, true, nil
+}
+
+// missed records a lookup of an absent key.
+func (r *Reader) missed(db int, key []byte) {
+	r.count(false)
+	if r.miss != nil {
+		r.miss(db, key)
+	}
 }
 
 // count records a lookup in the Store's Stats.

@@ -43,11 +43,11 @@ type input struct {
 	byName map[string]float64
 }
 
-// loadInput reads the sorted set or set at key in db.
-func loadInput(r *strkv.Reader, db int, key []byte) ([]Entry, error) {
-	m, ok, err := r.Meta(db, key)
-	if err != nil || !ok {
-		return nil, err
+// loadInput reads the sorted set or set at key in db, whose record is m
+// (ok false: no key).
+func loadInput(r *strkv.Reader, db int, key []byte, m strkv.Meta, ok bool) ([]Entry, error) {
+	if !ok {
+		return nil, nil
 	}
 	switch m.Type {
 	case strkv.TypeZSet:
@@ -74,16 +74,26 @@ func loadInput(r *strkv.Reader, db int, key []byte) ([]Entry, error) {
 // CheckInputs fails with ErrWrongType when one of keys holds neither a
 // sorted set nor a set: Redis checks that before it reads the options.
 func CheckInputs(r *strkv.Reader, db int, keys [][]byte) error {
-	for _, k := range keys {
+	_, _, err := inputMetas(r, db, keys)
+	return err
+}
+
+// inputMetas looks each of keys up once, as Redis does (each miss counts
+// once in keyspace_misses and raises one keymiss event), failing with
+// ErrWrongType at the first key of another type.
+func inputMetas(r *strkv.Reader, db int, keys [][]byte) ([]strkv.Meta, []bool, error) {
+	metas, oks := make([]strkv.Meta, len(keys)), make([]bool, len(keys))
+	for i, k := range keys {
 		m, ok, err := r.Meta(db, k)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if ok && m.Type != strkv.TypeZSet && m.Type != strkv.TypeSet {
-			return ErrWrongType
+			return nil, nil, ErrWrongType
 		}
+		metas[i], oks[i] = m, ok
 	}
-	return nil
+	return metas, oks, nil
 }
 
 func aggregate(target *float64, v float64, agg Aggregate) {
@@ -109,12 +119,13 @@ func aggregate(target *float64, v float64, agg Aggregate) {
 // returns the result ordered by score, then member. Scores are as Redis
 // computes them, -0 included: storing normalizes it.
 func Combine(r *strkv.Reader, db int, op SetOp, keys [][]byte, weights []float64, agg Aggregate) ([]Entry, error) {
-	if err := CheckInputs(r, db, keys); err != nil {
+	metas, oks, err := inputMetas(r, db, keys)
+	if err != nil {
 		return nil, err
 	}
 	ins := make([]*input, len(keys))
 	for i, k := range keys {
-		list, err := loadInput(r, db, k)
+		list, err := loadInput(r, db, k, metas[i], oks[i])
 		if err != nil {
 			return nil, err
 		}

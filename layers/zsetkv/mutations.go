@@ -495,6 +495,7 @@ func mutStore(m layers.Mutator, args []byte) ([]byte, error) {
 		return nil, fmt.Errorf("zstore: %w", err)
 	}
 	r := strkv.NewReader(m, m.Now().UnixMilli())
+	strkv.AnnounceMisses(r, m) // Redis reads the sources with lookupKeyRead
 	es, err := Combine(r, db, op, keys, weights, agg)
 	if err != nil {
 		return clientStatus(err)
@@ -526,7 +527,9 @@ func mutRangeStore(m layers.Mutator, args []byte) ([]byte, error) {
 	if err := d.Done(); err != nil {
 		return nil, fmt.Errorf("zrangestore: %w", err)
 	}
-	s, err := Open(strkv.NewReader(m, m.Now().UnixMilli()), db, src)
+	r := strkv.NewReader(m, m.Now().UnixMilli())
+	strkv.AnnounceMisses(r, m) // Redis reads the source with lookupKeyRead
+	s, err := Open(r, db, src)
 	if err != nil {
 		return clientStatus(err)
 	}
