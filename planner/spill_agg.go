@@ -32,11 +32,10 @@ var aggSeed = maphash.MakeSeed()
 
 // aggSpill is a grouper's spilling state.
 type aggSpill struct {
-	limit  int64 // work_mem in bytes; 0: never spill
-	bytes  int64 // what the groups in memory hold
-	depth  int
-	parts  []*spillFile // nil until spilling starts
-	charge int64        // what mem was charged for the groups in memory
+	limit int64 // work_mem in bytes; 0: never spill
+	bytes int64 // what the groups in memory hold
+	depth int
+	parts []*spillFile // nil until spilling starts
 }
 
 // spillState returns the grouper's spilling state, made on first use.

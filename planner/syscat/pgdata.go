@@ -246,9 +246,9 @@ var (
 	pgdataOnce sync.Once
 	// dataProcs holds the functions of pg_proc's data, by OID.
 	dataProcs map[uint32]*procExtra
-	// dataProcRecs, dataOperatorRecs and dataCastRecs are the rows of
-	// pg_proc, pg_operator and pg_cast in OID order.
-	dataProcRecs, dataOperatorRecs, dataCastRecs []rec
+	// dataOperatorRecs and dataCastRecs are the rows of pg_operator and
+	// pg_cast in OID order.
+	dataOperatorRecs, dataCastRecs []rec
 	// dataDescriptionRecs are the comments on built-in objects; dataDesc
 	// indexes them.
 	dataDescriptionRecs []rec
@@ -347,7 +347,6 @@ func mergeDataProcs() {
 		procIndex[p.oid] = i
 		procByName[p.name] = append(procByName[p.name], i)
 	}
-	dataProcRecs = recs
 }
 
 // loadPgdata loads the tables that are read only when queried.
