@@ -29,11 +29,21 @@ type applyBatch struct {
 	// points maps each key the batch sets or deletes to its newest value
 	// (del true: deleted). Values are the caller's and never modified.
 	points map[string]pointWrite
-	// ranged is set once the batch holds a range delete: a key it covers
-	// may be absent from points and still differ from the engine, so reads
-	// then go through the batch.
+	// ranged is set once the batch holds a range delete or more point
+	// writes than points keeps (trackLimit): a key may then be absent from
+	// points and still differ from the engine, so reads go through the
+	// batch.
 	ranged bool
+	// bulk is set once the batch holds more than trackLimit point writes:
+	// a bulk load (CREATE INDEX, a large COPY) would spend more on
+	// recording its writes than its reads save. The recent cache is
+	// emptied and left alone for the rest of the batch.
+	bulk bool
 }
+
+// trackLimit is how many point writes an applyBatch records in points and
+// in the recent cache before it stops (see bulk).
+var trackLimit = 1 << 14
 
 // newApplyBatch starts a batch on db. points is an empty-able map to reuse;
 // recent is the cache of keys earlier batches on db read and wrote (its
@@ -47,15 +57,34 @@ func newApplyBatch(db *engine.DB, points map[string]pointWrite, recent *recentCa
 // copying it; the caller must not modify it afterwards.
 func (b *applyBatch) Set(key, value []byte) {
 	b.Batch.Set(key, value)
-	b.points[string(key)] = pointWrite{value: value}
-	b.recent.put(key, value, false)
+	if b.track() {
+		b.points[string(key)] = pointWrite{value: value}
+		b.recent.put(key, value, false)
+	}
+}
+
+// track reports whether the next point write is to be recorded, turning
+// the batch to bulk mode when it is one too many.
+func (b *applyBatch) track() bool {
+	if b.bulk {
+		return false
+	}
+	if len(b.points) < trackLimit {
+		return true
+	}
+	b.bulk, b.ranged = true, true
+	clear(b.points)
+	b.recent.clear()
+	return false
 }
 
 // Delete records the deletion of key.
 func (b *applyBatch) Delete(key []byte) {
 	b.Batch.Delete(key)
-	b.points[string(key)] = pointWrite{del: true}
-	b.recent.put(key, nil, true)
+	if b.track() {
+		b.points[string(key)] = pointWrite{del: true}
+		b.recent.put(key, nil, true)
+	}
 }
 
 // DeleteRange records the deletion of [start, end). The point writes
@@ -65,7 +94,9 @@ func (b *applyBatch) DeleteRange(start, end []byte) {
 	b.Batch.DeleteRange(start, end)
 	b.ranged = true
 	clear(b.points)
-	b.recent.delRange(start, end)
+	if !b.bulk {
+		b.recent.delRange(start, end)
+	}
 }
 
 // Get returns a copy of key's value as the batch would commit it, or

@@ -14,8 +14,19 @@ import (
 // Pebble's own answer: after every random Set, Delete and DeleteRange, each
 // key of a small universe reads the same through applyBatch.Get as through
 // the indexed batch, including keys only the engine holds and keys the
-// recent cache learned in earlier batches.
+// recent cache learned in earlier batches; with a tiny trackLimit the
+// batches also pass into bulk mode.
 func TestApplyBatchGetMatchesIndexedBatch(t *testing.T) {
+	for _, limit := range []int{trackLimit, 7} {
+		t.Run(fmt.Sprintf("track%d", limit), func(t *testing.T) {
+			defer func(old int) { trackLimit = old }(trackLimit)
+			trackLimit = limit
+			testApplyBatchGet(t)
+		})
+	}
+}
+
+func testApplyBatchGet(t *testing.T) {
 	db, err := engine.Open(t.TempDir(), engine.Options{})
 	if err != nil {
 		t.Fatal(err)
