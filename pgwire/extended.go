@@ -23,6 +23,9 @@ type portal struct {
 	result  *planner.Result
 	sent    int // rows of result already sent
 	ran     bool
+	// streamed says the first Execute sent the rows as they were
+	// produced (stream.go): result has none.
+	streamed bool
 }
 
 // failBatch sends err and discards messages up to the next Sync.
@@ -127,14 +130,26 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		return
 	}
 	if !p.ran {
+		// Without a row limit the rows stream to the client as they are
+		// produced (stream.go); a limited portal keeps its rows for the
+		// next Execute.
+		var sink planner.RowSink
+		rs := &rowStream{c: c, formats: p.formats}
+		if m.MaxRows == 0 {
+			sink = rs
+		}
 		ctx, done := c.statementContext()
-		res, err := c.sess.Execute(ctx, p.stmt.prep, p.params)
+		res, err := c.sess.ExecuteStream(ctx, p.stmt.prep, p.params, sink)
 		done()
 		if err != nil {
 			c.failBatch(err)
 			return
 		}
 		p.result, p.ran = res, true
+		if res.Streamed {
+			defer func() { p.sent = rs.rows }()
+			p.streamed = true
+		}
 		c.sendNotices(res)
 		if res.Listen != nil {
 			if err := c.listen(res.Listen); err != nil {
@@ -152,7 +167,10 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag)})
 		return
 	}
-	rows := res.Rows[p.sent:]
+	var rows [][]planner.Value
+	if !p.streamed {
+		rows = res.Rows[p.sent:]
+	}
 	limited := false
 	if m.MaxRows > 0 && int64(len(rows)) > int64(m.MaxRows) {
 		rows, limited = rows[:m.MaxRows], true

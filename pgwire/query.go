@@ -3,7 +3,6 @@ package pgwire
 // The simple query protocol and the messages results are sent as.
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,55 +12,60 @@ import (
 )
 
 // simpleQuery runs every statement of a Query message and sends their
-// results, then ReadyForQuery.
+// results, then ReadyForQuery. The rows of plain SELECTs stream to the
+// client as they are produced (stream.go).
 func (c *conn) simpleQuery(sql string) {
 	// As in PostgreSQL, a simple query drops the unnamed statement and
 	// portal.
 	delete(c.stmts, "")
 	delete(c.portals, "")
 	ctx, done := c.statementContext()
-	results, err := c.sess.Exec(ctx, sql)
+	results, err := c.sess.ExecStream(ctx, sql, &rowStream{c: c, simple: true})
 	done()
 	for _, res := range results {
-		if res.Tag == "" && res.Columns == nil && res.Copy == nil {
-			c.be.Send(&pgproto3.EmptyQueryResponse{})
+		if res.Copy != nil && res.Copy.In {
+			c.sendNotices(res)
+			c.copyIn(res.Copy)
 			continue
 		}
-		c.sendNotices(res)
-		if res.Listen != nil {
-			if err := c.listen(res.Listen); err != nil {
-				c.sendError(err)
-				c.ready()
-				return
-			}
+		if err := c.sendResult(res); err != nil {
+			c.sendError(err)
+			c.ready()
+			return
 		}
-		if res.Copy != nil {
-			if res.Copy.In {
-				c.copyIn(res.Copy)
-				continue
-			}
-			if err := c.copyOut(res); err != nil {
-				c.sendError(err)
-				c.ready()
-				return
-			}
-			continue
-		}
-		if res.Columns != nil {
-			c.be.Send(rowDescription(res.Columns, nil))
-			if err := c.sendRows(res.Columns, res.Rows, nil); err != nil {
-				c.sendError(err)
-				c.ready()
-				return
-			}
-		}
-		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag)})
 	}
 	if err != nil {
 		c.sendError(err)
 	}
 	c.reportParams(false)
 	c.ready()
+}
+
+// sendResult sends one finished statement's result in the simple query
+// protocol: its notices, rows (unless they streamed already) and
+// CommandComplete, or runs its COPY TO or LISTEN.
+func (c *conn) sendResult(res *planner.Result) error {
+	if res.Tag == "" && res.Columns == nil && res.Copy == nil {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return nil
+	}
+	c.sendNotices(res)
+	if res.Listen != nil {
+		if err := c.listen(res.Listen); err != nil {
+			return err
+		}
+	}
+	if res.Copy != nil {
+		return c.copyOut(res)
+	}
+	if res.Columns != nil && !res.Streamed {
+		c.be.Send(rowDescription(res.Columns, nil))
+		if err := c.sendRows(res.Columns, res.Rows, nil); err != nil {
+			return err
+		}
+	}
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag)})
+	return nil
 }
 
 func (c *conn) sendNotices(res *planner.Result) {
@@ -89,49 +93,10 @@ func rowDescription(cols []planner.Column, formats []int16) *pgproto3.RowDescrip
 
 // sendRows sends rows as DataRow messages in the given formats.
 func (c *conn) sendRows(cols []planner.Column, rows [][]planner.Value, formats []int16) error {
-	// buf is never nil: an empty value is a zero-length slice of it,
-	// which pgproto3 sends as an empty string (nil would be NULL).
-	// The buffers are the connection's, kept between statements.
-	buf := c.rowBuf
-	if buf == nil {
-		buf = make([]byte, 0, 256)
-	}
-	defer func() {
-		if cap(buf) <= 64<<10 {
-			c.rowBuf = buf[:0]
-		}
-	}()
-	vals := slices.Grow(c.rowVals[:0], len(cols))[:len(cols)]
-	ends := slices.Grow(c.rowEnds[:0], len(cols))[:len(cols)]
-	c.rowVals, c.rowEnds = vals, ends
 	for _, row := range rows {
-		buf = buf[:0]
-		clear(ends)
-		for i, v := range row {
-			if v.IsNull() {
-				ends[i] = -1
-				continue
-			}
-			var err error
-			start := len(buf)
-			buf, err = appendValue(buf, v, cols[i].TypeOID, formatFor(formats, i))
-			if err != nil {
-				return err
-			}
-			ends[i] = len(buf) - start
+		if _, err := c.sendRow(cols, row, formats); err != nil {
+			return err
 		}
-		off := 0
-		for i := range vals {
-			if ends[i] < 0 {
-				vals[i] = nil
-				continue
-			}
-			vals[i] = buf[off : off+ends[i] : off+ends[i]]
-			off += ends[i]
-		}
-		// Send copies the message into the backend's buffer, so vals and
-		// buf can be reused for the next row.
-		c.be.Send(&pgproto3.DataRow{Values: vals})
 	}
 	return nil
 }

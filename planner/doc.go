@@ -12,6 +12,9 @@
 //
 //	// Simple query protocol: every statement of the text, in order.
 //	results, err := s.Exec(ctx, "INSERT INTO t VALUES (1); SELECT * FROM t")
+//	// Or with a plain SELECT's rows handed to a RowSink as they are
+//	// produced, not kept (stream.go); ExecuteStream is the same for Execute.
+//	results, err = s.ExecStream(ctx, sql, sink)
 //
 //	// Extended protocol: Parse, then Bind+Execute any number of times.
 //	p, err := s.Prepare(ctx, "SELECT b FROM t WHERE a = $1", nil)
@@ -134,7 +137,10 @@
 // bound those files (53400). What does not spill (the result rows,
 // subqueries in FROM and uncorrelated subqueries, window partitions,
 // nested-loop joins, aggregates' kept rows) counts against maxQueryMemory
-// (53200 past it).
+// (53200 past it); the rows of a top-level SELECT run with ExecStream or
+// ExecuteStream go to the client as they are produced instead, so they do
+// not count, when no final pass over them is needed (no GROUP BY, window,
+// DISTINCT, or ORDER BY other than the external sort's).
 //
 // Sequences: nextval is not transactional, as in PostgreSQL. It takes
 // values with a deterministic store mutation (sqlrows.NextvalOp, decided

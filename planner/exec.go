@@ -422,6 +422,14 @@ func execSelect(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx
 // execSelectWant runs a SELECT; want >= 0 says that only the first want
 // rows are needed.
 func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx, want int64) ([][]types.Value, error) {
+	return execSelectTo(ctx, r, p, ev, want, nil)
+}
+
+// execSelectTo is execSelectWant handing the result rows to emit, when it
+// is not nil, instead of returning them: as the scan produces them when
+// the rows need no final pass, as the sorter merges them for ORDER BY (see
+// stream.go). emit must not keep the row it is given.
+func execSelectTo(ctx context.Context, r layers.Reader, p *selectPlan, ev *evalCtx, want int64, emit func([]types.Value) error) ([][]types.Value, error) {
 	ev.attach(ctx, r)
 	limit, err := evalCount(p.limit, ev, "LIMIT", sqlerr.InvalidRowCountInLimit)
 	if err != nil {
@@ -469,6 +477,7 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	seen := int64(0)
 	var mem memBudget
+	var emitted int64 // rows handed to emit
 	// A plain ORDER BY sorts as the rows come, spilling past work_mem.
 	var srt *extSorter
 	if !streaming && top == nil && !p.grouped && p.window == nil && !p.distinct && p.distinctOn == nil && len(p.sort) > 0 {
@@ -517,6 +526,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 			if srt != nil {
 				return srt.add(o)
 			}
+			if emit != nil && streaming {
+				return emitStreamed(emit, o[:p.nvisible], &emitted, 0, limit)
+			}
 			if err := mem.add(o); err != nil {
 				return err
 			}
@@ -554,13 +566,19 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	if srt != nil {
 		if err := srt.finish(func(o []types.Value) error {
+			if emit != nil {
+				return emitStreamed(emit, o[:p.nvisible], &emitted, offset, limit)
+			}
 			if err := mem.add(o); err != nil {
 				return err
 			}
 			out = append(out, o)
 			return nil
-		}); err != nil {
+		}); err != nil && err != errStop {
 			return nil, err
+		}
+		if emit != nil {
+			return nil, nil
 		}
 	}
 	if groups != nil {
@@ -654,6 +672,9 @@ func execSelectWant(ctx context.Context, r layers.Reader, p *selectPlan, ev *eva
 	}
 	for i := range out {
 		out[i] = out[i][:p.nvisible]
+	}
+	if emit != nil {
+		return nil, emitRows(emit, out)
 	}
 	return out, nil
 }

@@ -150,6 +150,7 @@ func (s *Session) planKey() (user, database, timeZone string) {
 // It behaves as runStmt does for these statements.
 func (s *Session) runPrepared(ctx context.Context, p *Prepared, params []types.Value) (*Result, error) {
 	defer s.spill.removeAll() // temporary files the statement left (spill.go)
+	sink := s.takeSink()      // given back to runPlan (stream.go)
 	if s.failed {
 		return nil, sqlerr.InFailedTransactionErr()
 	}
@@ -167,6 +168,7 @@ func (s *Session) runPrepared(ctx context.Context, p *Prepared, params []types.V
 		}
 		if ok {
 			c.rec.r = tx
+			s.sink = sink
 			res, err := s.runPlan(ctx, c.plan, params)
 			if c.rec.volatile {
 				p.cache, p.cacheable = nil, false
@@ -194,6 +196,7 @@ func (s *Session) runPrepared(ctx context.Context, p *Prepared, params []types.V
 		}
 		p.cache = c
 	}
+	s.sink = sink
 	res, err := s.runPlan(ctx, pl, params)
 	if rec.volatile {
 		p.cache, p.cacheable = nil, false

@@ -104,6 +104,9 @@ type Result struct {
 	// Listen is set for LISTEN and UNLISTEN: the protocol keeps the
 	// session's subscriptions.
 	Listen *ListenRequest
+	// Streamed says that the rows went to a RowSink as they were
+	// produced (ExecStream): Rows is nil and Tag counts them.
+	Streamed bool
 }
 
 // Session is one connection's state: its open transaction and settings.
@@ -151,6 +154,9 @@ type Session struct {
 	fkCommitChecks []deferredCheck
 	// fkModes is the transaction's SET CONSTRAINTS state.
 	fkModes fkModes
+	// stream is the RowSink of ExecStream or ExecuteStream; sink is it
+	// while the top-level statement may still hand it rows (stream.go).
+	stream, sink *execSink
 }
 
 // savepoint is a SAVEPOINT of the open block: the store transaction's
@@ -217,7 +223,11 @@ func (s *Session) Exec(ctx context.Context, sql string) (results []*Result, err 
 		return []*Result{{}}, nil
 	}
 	for i, st := range stmts {
+		s.armSink(results)
 		res, err := s.runStmt(ctx, st, nil, nil)
+		if s.sinkStarted() {
+			results = nil // handed to the sink
+		}
 		if err == nil {
 			localize(res, s.ident.env)
 		}
@@ -382,6 +392,8 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 		}
 	}
 	var res *Result
+	s.armSink(nil)
+	defer s.sinkStarted()
 	if p.cacheable {
 		res, err = s.runPrepared(ctx, p, vals)
 	} else {
@@ -548,6 +560,7 @@ func (s *Session) txn(ctx context.Context) (layers.Txn, error) {
 // paramTypes is nil for the simple query protocol.
 func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []types.T, params []types.Value) (*Result, error) {
 	defer s.spill.removeAll() // temporary files the statement left (spill.go)
+	sink := s.takeSink()      // the top-level statement's only (stream.go)
 	if st.node == nil {
 		return &Result{}, nil
 	}
@@ -607,12 +620,14 @@ func (s *Session) runStmt(ctx context.Context, st *parsedStmt, paramTypes []type
 	if err != nil {
 		return nil, err
 	}
+	s.sink = sink
 	return s.runPlan(ctx, p, params)
 }
 
 // runPlan runs a bound statement in the session's transaction (a plan
 // bound by runStmt, or one a Prepared cached: see plancache.go).
 func (s *Session) runPlan(ctx context.Context, p plan, params []types.Value) (*Result, error) {
+	sink := s.takeSink()
 	res := &Result{Columns: p.columns()}
 	if d := s.statementTimeout(); d > 0 {
 		var cancel context.CancelFunc
@@ -646,6 +661,12 @@ func (s *Session) runPlan(ctx context.Context, p plan, params []types.Value) (*R
 		res.Rows = [][]Value{{types.NewText(v)}}
 		return res, nil
 	case *selectPlan:
+		if sink != nil {
+			if _, err := s.streamSelect(ctx, p, ev, res, sink); err != nil {
+				return nil, err
+			}
+			return res, nil
+		}
 		rows, err := execSelect(ctx, s.tx, p, ev)
 		if err != nil {
 			return nil, err
