@@ -581,6 +581,7 @@ func (b *binder) checkLocking(s *pg_query.SelectStmt, p *selectPlan) error {
 				return b.errAt(sqlerr.New(sqlerr.UndefinedTable, "relation %q in %s clause not found in FROM clause", rv.Relname, name), rv.Location)
 			}
 		}
+		p.locked = true
 	}
 	return nil
 }

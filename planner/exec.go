@@ -213,6 +213,9 @@ func indexRun(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi
 
 // indexRunSel is indexRun decoding rows as sel says.
 func indexRunSel(ctx context.Context, r layers.Reader, ti *tableInfo, i int, lo, hi *index.Bound, sel *rowSel, fn func(pk tuple.Tuple, row []types.Value) error) error {
+	if ok, err := indexRunFast(ctx, r, ti, i, lo, hi, sel, fn); ok {
+		return err
+	}
 	it := ti.tbl.IndexScan(r, i, lo, hi, false)
 	defer it.Close()
 	if sel != nil {

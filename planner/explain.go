@@ -161,6 +161,7 @@ func explainSelect(p *selectPlan) *explainNode {
 		if p.indexOrder > 0 && p.scan.empty() {
 			n.name = "Index Scan using " + p.table.desc.Indexes[p.indexOrder-1].Name + " on " + p.table.desc.Name
 		}
+		explainIndexOnly(n, p)
 	case p.from != nil:
 		n = explainFrom(p.from)
 		if p.filter != nil {

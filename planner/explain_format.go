@@ -245,12 +245,12 @@ func (n *explainNode) structure(o explainOpts, parent string, run *explainRun, r
 	switch {
 	case strings.HasPrefix(name, "Seq Scan on "):
 		rel, name = strings.TrimPrefix(name, "Seq Scan on "), "Seq Scan"
-	case strings.HasPrefix(name, "Index Scan using "):
-		rest := strings.TrimPrefix(name, "Index Scan using ")
+	case strings.HasPrefix(name, "Index Scan using "), strings.HasPrefix(name, "Index Only Scan using "):
+		kind, rest, _ := strings.Cut(name, " using ")
 		if i := strings.Index(rest, " on "); i >= 0 {
 			index, rel = rest[:i], rest[i+4:]
 		}
-		name = "Index Scan"
+		name = kind
 	case strings.HasPrefix(name, "Values Scan on "):
 		alias, name = strings.Trim(strings.TrimPrefix(name, "Values Scan on "), `"`), "Values Scan"
 	case strings.HasPrefix(name, "Function Scan on "):
@@ -314,7 +314,7 @@ func (n *explainNode) structure(o explainOpts, parent string, run *explainRun, r
 	if command != "" {
 		x.str("Command", command)
 	}
-	if name == "Index Scan" {
+	if name == "Index Scan" || name == "Index Only Scan" {
 		x.str("Scan Direction", "Forward")
 		x.str("Index Name", index)
 	}

@@ -117,6 +117,10 @@ type selectPlan struct {
 	srfs []*srfCall
 	// sel caches the columns execution reads (scan_sel.go).
 	sel atomic.Pointer[selInfo]
+
+	// locked is set by FOR UPDATE/SHARE: scans read every row (not
+	// only index entries), so a change to any of its columns conflicts.
+	locked bool
 }
 
 func (p *selectPlan) columns() []Column { return p.cols }

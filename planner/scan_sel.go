@@ -31,6 +31,10 @@ type rowSel struct {
 	reuseOut bool
 	raws     [][]byte
 	row      []types.Value
+
+	// fetchRows reads every row even when an index entry holds the
+	// needed columns (FOR UPDATE/SHARE).
+	fetchRows bool
 }
 
 // decodeSel turns a stored row encoding into values as sel says.
@@ -241,7 +245,7 @@ func markExpr(need []bool, off int, e expr) bool {
 // selectRowSel returns how the single-table scan of p decodes rows.
 func selectRowSel(p *selectPlan) *rowSel {
 	si := selInfoOf(p)
-	return &rowSel{need: si.table, reuse: si.simple, noPK: true}
+	return &rowSel{need: si.table, reuse: si.simple, noPK: true, fetchRows: p.locked}
 }
 
 // iterSelectFrom runs p's FROM clause like iterFrom, decoding only the
@@ -250,14 +254,14 @@ func iterSelectFrom(ev *evalCtx, p *selectPlan, mem *memBudget, fn func(row []ty
 	si := selInfoOf(p)
 	switch x := p.from.(type) {
 	case *fromTable:
-		return iterTableSel(ev, x, &rowSel{reuse: si.simple, noPK: true}, fn)
+		return iterTableSel(ev, x, &rowSel{reuse: si.simple, noPK: true, fetchRows: p.locked}, fn)
 	case *fromJoin:
 		_, lok := x.left.(*fromTable)
 		_, rok := x.right.(*fromTable)
 		if lok && rok {
 			// execJoin copies each left row into the rows it emits and
 			// keeps the right rows.
-			return execJoinSel(ev, x, mem, &rowSel{need: si.left, reuse: true, noPK: true, reuseOut: si.simple}, &rowSel{need: si.right, noPK: true}, fn)
+			return execJoinSel(ev, x, mem, &rowSel{need: si.left, reuse: true, noPK: true, reuseOut: si.simple, fetchRows: p.locked}, &rowSel{need: si.right, noPK: true, fetchRows: p.locked}, fn)
 		}
 	}
 	return iterFrom(ev, p.from, mem, fn)
@@ -351,7 +355,7 @@ func (t *topN) rejects(row []types.Value) bool {
 // and TestSelKnowsPlanFields fails, until the marking is reviewed and the
 // list updated.
 var selKnownFields = map[reflect.Type]string{
-	reflect.TypeFor[selectPlan]():   "table from scan filter grouped groups aggs gsets having window outputs nvisible unknown keepRep cols distinct distinctOn sort keyOrder reverse indexOrder limit offset srfs sel",
+	reflect.TypeFor[selectPlan]():   "table from scan filter grouped groups aggs gsets having window outputs nvisible unknown keepRep cols distinct distinctOn sort keyOrder reverse indexOrder limit offset srfs sel locked",
 	reflect.TypeFor[aggCall]():      "name arg distinct t filter ext",
 	reflect.TypeFor[fromJoin]():     "kind left right lkeys rkeys cond",
 	reflect.TypeFor[fromTable]():    "ti scan filter",
