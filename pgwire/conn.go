@@ -194,6 +194,7 @@ func (c *conn) begin(params map[string]string) (bool, error) {
 		s.active.Add(-1)
 		return false, nil
 	}
+	c.sess.SetClientAddr(c.nc.RemoteAddr())
 	c.reportParams(true)
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: secretBytes(c.secret)})
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/planner/sqlerr"
@@ -52,6 +53,8 @@ func sysValue(v any, t types.T, snap *syscat.Snapshot) types.Value {
 		return types.NewInt(t.Kind, x)
 	case float64:
 		return types.NewFloat(t.Kind, x)
+	case time.Time:
+		return types.NewTimestampTZ(x)
 	case string:
 		switch t.Kind {
 		case types.Name:
@@ -118,6 +121,8 @@ func regValue(snap *syscat.Snapshot, k types.Kind, oid uint32) types.Value {
 		name = snap.RegtypeOut(oid)
 	case types.Regproc:
 		name = syscat.RegprocOut(oid)
+	case types.Regprocedure:
+		name = snap.RegprocedureOut(oid)
 	default:
 		name = syscat.RegnamespaceOut(oid)
 		if oid == 0 {
@@ -132,7 +137,7 @@ func regValue(snap *syscat.Snapshot, k types.Kind, oid uint32) types.Value {
 func regIn(snap *syscat.Snapshot, k types.Kind, name string) (types.Value, error) {
 	var oid uint32
 	var ok bool
-	if k != types.Regtype && strings.TrimSpace(name) == "" {
+	if k != types.Regtype && k != types.Regprocedure && strings.TrimSpace(name) == "" {
 		return types.Null, sqlerr.New("42602", "invalid name syntax")
 	}
 	switch k {
@@ -151,6 +156,12 @@ func regIn(snap *syscat.Snapshot, k types.Kind, name string) (types.Value, error
 			}
 			return types.Null, sqlerr.New(sqlerr.UndefinedFunction, "function %q does not exist", name)
 		}
+	case types.Regprocedure:
+		var why syscat.RegprocedureErr
+		var detail string
+		if oid, why, detail = snap.RegprocedureIn(name); why != syscat.RegprocedureOK {
+			return types.Null, regprocedureErr(why, detail)
+		}
 	default:
 		if oid, ok = syscat.RegnamespaceIn(name); !ok {
 			return types.Null, sqlerr.New("3F000", "schema %q does not exist", name)
@@ -162,6 +173,27 @@ func regIn(snap *syscat.Snapshot, k types.Kind, name string) (types.Value, error
 // regKindByName maps the reg* type names to their kinds.
 var regKindByName = map[string]types.Kind{
 	"regclass": types.Regclass, "regtype": types.Regtype, "regproc": types.Regproc, "regnamespace": types.Regnamespace,
+	"regprocedure": types.Regprocedure,
+}
+
+// regprocedureErr is PostgreSQL's error for a regprocedure input that
+// does not resolve.
+func regprocedureErr(why syscat.RegprocedureErr, detail string) error {
+	switch why {
+	case syscat.RegprocedureNoLeftParen:
+		return sqlerr.New(sqlerr.InvalidTextRepresentation, "expected a left parenthesis")
+	case syscat.RegprocedureNoRightParen:
+		return sqlerr.New(sqlerr.InvalidTextRepresentation, "expected a right parenthesis")
+	case syscat.RegprocedureNoTypeName:
+		return sqlerr.New(sqlerr.InvalidTextRepresentation, "expected a type name")
+	case syscat.RegprocedureBadName:
+		return sqlerr.New("42602", "invalid name syntax")
+	case syscat.RegprocedureNoSchema:
+		return sqlerr.New("3F000", "schema %q does not exist", detail)
+	case syscat.RegprocedureNoType:
+		return sqlerr.New(sqlerr.UndefinedObject, "type %q does not exist", detail)
+	}
+	return sqlerr.New(sqlerr.UndefinedFunction, "function %q does not exist", detail)
 }
 
 // regCast binds casts to the reg* types, whose input and output
@@ -264,6 +296,8 @@ func internalTypeByName(name string) (types.T, bool) {
 		return types.TRegproc, true
 	case "regnamespace":
 		return types.TRegnamespace, true
+	case "regprocedure":
+		return types.TRegprocedure, true
 	case "int2vector":
 		return types.TInt2Vector, true
 	case "oidvector":

@@ -91,7 +91,17 @@ func (b *binder) sizeFunc(name string, args []expr, snap func() (*syscat.Snapsho
 				return types.Null, err
 			}
 			if k := v[0].Kind(); (k.IsString() || k == types.Unknown) && v[0].Str() != s.Database {
+				if syscat.IsStandardDatabase(v[0].Str()) {
+					// template0, template1 and postgres are listed but
+					// hold nothing.
+					return types.NewInt(types.Int8, 0), nil
+				}
 				return types.Null, sqlerr.New("3D000", "database %q does not exist", v[0].Str())
+			}
+			if k := v[0].Kind(); k.IsInteger() || k.IsOIDKind() {
+				if oid := uint32(v[0].Int()); oid != s.DatabaseOID() && oid < syscat.FirstNormalObjectID {
+					return types.NewInt(types.Int8, 0), nil
+				}
 			}
 			return types.NewInt(types.Int8, b.databaseSize()), nil
 		}}, true, nil

@@ -30,7 +30,10 @@ type notification struct {
 // SetBackendPID records the process ID the protocol reported to the
 // client (BackendKeyData): NOTIFY sends it with each notification, as the
 // notifying backend's PID.
-func (s *Session) SetBackendPID(pid uint32) { s.pid = pid }
+func (s *Session) SetBackendPID(pid uint32) {
+	s.pid, s.ident.pid = pid, pid
+	s.eng.act.setPID(s, pid)
+}
 
 // execNotify runs LISTEN, UNLISTEN or NOTIFY.
 func (s *Session) execNotify(ctx context.Context, spec *notifySpec) (*Result, error) {

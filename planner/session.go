@@ -28,7 +28,8 @@ type Engine struct {
 	// table entries (plancache.go).
 	catWatch catalogWatch
 	tables   tableEntries
-	tmp      spillConfig // temporary files of spilling operators (spill.go)
+	tmp      spillConfig      // temporary files of spilling operators (spill.go)
+	act      activityRegistry // the sessions pg_stat_activity lists (activity.go)
 }
 
 // NewEngine returns an engine over kv. The catalog lives in kv itself.
@@ -40,12 +41,14 @@ func NewEngine(kv layers.KV) *Engine {
 // not safe for concurrent use. Call Close when the connection ends.
 func (e *Engine) NewSession() *Session {
 	seed := uint64(time.Now().UnixNano())
-	return &Session{
+	s := &Session{
 		eng:      e,
 		settings: map[string]string{},
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		ident:    identity{user: "aspen", database: "aspen"},
 	}
+	e.act.register(s)
+	return s
 }
 
 // Value is one SQL value in a result row or a parameter. The zero Value
@@ -173,6 +176,8 @@ type savepoint struct {
 // current_database().
 type identity struct {
 	user, database string
+	// pid is the backend PID (pg_backend_pid).
+	pid uint32
 	// env holds the statement's TimeZone and start time.
 	env *types.Env
 }
@@ -181,11 +186,12 @@ type identity struct {
 // message, reported by current_user and current_database(). The default
 // is "aspen" for both.
 func (s *Session) SetIdentity(user, database string) {
-	s.ident = identity{user: user, database: database}
+	s.ident = identity{user: user, database: database, pid: s.ident.pid}
 }
 
 // Close rolls back any open transaction.
 func (s *Session) Close() {
+	s.eng.act.unregister(s)
 	s.spill.removeAll()
 	s.endTx()
 	s.explicit, s.failed = false, false
@@ -211,6 +217,8 @@ func (s *Session) TxStatus() byte {
 // that does not parse is 42601 and runs nothing.
 func (s *Session) Exec(ctx context.Context, sql string) (results []*Result, err error) {
 	defer s.recoverPanic(&err)
+	s.startQuery(sql)
+	defer s.endQuery()
 	if !s.explicit {
 		s.txNow = time.Time{} // a new implicit transaction
 	}
@@ -375,6 +383,8 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 	if p.st.node == nil {
 		return &Result{}, nil
 	}
+	s.startQuery(p.SQL())
+	defer s.endQuery()
 	vals := make([]types.Value, len(params))
 	env := s.sessionEnv()
 	for i, v := range params {
@@ -415,6 +425,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []Value) (_ *
 // 40001. Inside a block it does nothing.
 func (s *Session) Sync(ctx context.Context) (err error) {
 	defer s.recoverPanic(&err)
+	defer s.endQuery()
 	if s.explicit {
 		return nil
 	}

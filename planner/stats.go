@@ -13,6 +13,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"github.com/aspen-db/aspen/layers"
 	"github.com/aspen-db/aspen/layers/sqlrows"
@@ -114,12 +115,19 @@ func (s *Session) analyzeStmt(ctx context.Context, tx layers.Txn, v *pg_query.Va
 		if err != nil {
 			return err
 		}
+		old, err := s.eng.cat.TableStats(tx, t.ti.desc.ID)
+		if err != nil {
+			return err
+		}
+		// When it ran, and how many times (pg_stat_user_tables): the
+		// session's clock, carried to every replica in the entry.
+		st.AnalyzedAt = time.Now().UnixMicro()
+		st.Analyzes = 1
+		if old != nil {
+			st.Analyzes = old.Analyzes + 1
+		}
 		if t.cols != nil {
 			// Keep what an earlier ANALYZE found for the other columns.
-			old, err := s.eng.cat.TableStats(tx, t.ti.desc.ID)
-			if err != nil {
-				return err
-			}
 			if old != nil {
 				for _, oc := range old.Columns {
 					if st.Column(oc.Name, oc.TypeOID) == nil && t.ti.colIndex(oc.Name) >= 0 {
@@ -288,7 +296,10 @@ func (e *Engine) snapshotStats(r layers.Reader, d *sqlrows.TableDesc) (*syscat.T
 	if err != nil || st == nil {
 		return nil, err
 	}
-	out := &syscat.TableStats{Rows: st.Rows}
+	out := &syscat.TableStats{Rows: st.Rows, Analyzes: st.Analyzes}
+	if st.AnalyzedAt != 0 {
+		out.AnalyzedAt = time.UnixMicro(st.AnalyzedAt)
+	}
 	for _, c := range d.Columns {
 		if cs := st.Column(c.Name, c.TypeOID); cs != nil {
 			out.Columns = append(out.Columns, syscat.ColumnStats{Name: c.Name, NullFrac: cs.NullFrac, AvgWidth: cs.AvgWidth, Distinct: cs.Distinct})

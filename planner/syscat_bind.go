@@ -31,6 +31,9 @@ func (b *binder) sysSnapshot(r layers.Reader) (*syscat.Snapshot, error) {
 	for name, v := range defaultSettings {
 		snap.Settings = append(snap.Settings, syscat.Setting{Name: name, Value: v})
 	}
+	if b.eng != nil {
+		snap.Backends = b.eng.act.list()
+	}
 	if r == nil {
 		return snap, nil
 	}
@@ -229,6 +232,16 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 		return e, true, err
 	}
 	switch name {
+	case "pg_backend_pid":
+		// The PID the protocol gave the client (BackendKeyData), which
+		// pg_stat_activity.pid shows; 0 for a session without one.
+		if !argc(0) {
+			return nil, false, nil
+		}
+		pid := int64(b.ident.pid)
+		return &funcExpr{name: name, t: types.TInt4, fn: func([]types.Value) (types.Value, error) {
+			return types.NewInt(types.Int4, pid), nil
+		}}, true, nil
 	case "pg_get_userbyid":
 		if !argc(1) {
 			return nil, false, nil
@@ -320,7 +333,14 @@ func (b *binder) catalogFunc(name string, args []expr) (e expr, ok bool, err err
 			}
 			return textOrNull(s.ObjDescription(oidArg(v[0]), catalog))
 		})
-	case "col_description", "shobj_description":
+	case "shobj_description":
+		if !argc(2) {
+			return nil, false, nil
+		}
+		return mk(types.TText, true, func(s *syscat.Snapshot, v []types.Value) (types.Value, error) {
+			return textOrNull(s.ShobjDescription(oidArg(v[0]), strings.TrimPrefix(v[1].Str(), "pg_catalog.")))
+		})
+	case "col_description":
 		if !argc(1, 2) {
 			return nil, false, nil
 		}

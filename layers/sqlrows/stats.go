@@ -24,6 +24,10 @@ type TableStats struct {
 	Rows float64 `json:"rows"`
 	// Columns holds one entry per analyzed column.
 	Columns []ColumnStats `json:"columns,omitempty"`
+	// AnalyzedAt is when ANALYZE ran, in microseconds since the Unix
+	// epoch (0: not recorded); Analyzes counts the ANALYZEs of the table.
+	AnalyzedAt int64 `json:"analyzed_at,omitempty"`
+	Analyzes   int64 `json:"analyzes,omitempty"`
 }
 
 // ColumnStats describes the values of one column. Name and TypeOID say

@@ -12,7 +12,7 @@
 // (name, text, varchar, "char", pg_node_tree, and regproc and regtype,
 // which hold the rendered name: "int4in", "bigint", or for regproc the
 // OID as int64, which stays exact for an overloaded name), bool,
-// nil for NULL, []string and []int64 for arrays and for the vector types
+// time.Time for timestamptz, nil for NULL, []string and []int64 for arrays and for the vector types
 // int2vector and oidvector. [Lookup] finds a declaration; [Tables] lists
 // them all.
 //

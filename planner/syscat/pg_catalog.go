@@ -42,7 +42,7 @@ func init() {
 		{Schema: "pg_catalog", Name: "pg_sequence", OID: 2224, RowType: 10105, ArrayType: 10104, Columns: pgSequenceCols, rows: pgSequenceRows},
 		{Schema: "pg_catalog", Name: "pg_sequences", OID: 12048, RowType: 12050, ArrayType: 12049, View: true, Columns: pgSequencesCols, rows: pgSequencesRows},
 		{Schema: "pg_catalog", Name: "pg_settings", OID: 12104, RowType: 12106, ArrayType: 12105, View: true, Columns: pgSettingsCols, rows: pgSettingsRows},
-		{Schema: "pg_catalog", Name: "pg_shdescription", OID: 2396, RowType: 10062, ArrayType: 10061, Columns: pgShdescriptionCols, rows: noRows},
+		{Schema: "pg_catalog", Name: "pg_shdescription", OID: 2396, RowType: 10062, ArrayType: 10061, Columns: pgShdescriptionCols, rows: pgShdescriptionRows},
 		{Schema: "pg_catalog", Name: "pg_statistic_ext", OID: 3381, RowType: 10031, ArrayType: 10030, Columns: pgStatisticExtCols, rows: noRows},
 		{Schema: "pg_catalog", Name: "pg_tables", OID: 12033, RowType: 12035, ArrayType: 12034, View: true, Columns: pgTablesCols, rows: pgTablesRows},
 		{Schema: "pg_catalog", Name: "pg_tablespace", OID: 1213, RowType: 10056, ArrayType: 10055, Columns: pgTablespaceCols, rows: pgTablespaceRows},
@@ -324,12 +324,24 @@ func pgConstraintRows(s *Snapshot) []rec {
 func pgDatabaseRows(s *Snapshot) []rec {
 	var out []rec
 	for _, d := range s.get().dbs {
-		out = append(out, rec{
-			"oid": i64(d.OID), "datname": d.Name, "datdba": i64(s.UserOID()), "encoding": int64(UTF8Encoding),
-			"datlocprovider": "c", "datistemplate": d.Name == "template0" || d.Name == "template1",
+		template := d.Name == "template0" || d.Name == "template1"
+		owner := int64(s.UserOID())
+		if d.Name != s.Database && IsStandardDatabase(d.Name) {
+			// initdb's databases belong to the bootstrap superuser.
+			owner = int64(BootstrapSuperuserOID)
+		}
+		r := rec{
+			"oid": i64(d.OID), "datname": d.Name, "datdba": owner, "encoding": int64(UTF8Encoding),
+			"datlocprovider": "c", "datistemplate": template,
 			"datallowconn": d.Name != "template0", "datconnlimit": int64(-1), "datfrozenxid": int64(0),
 			"datminmxid": int64(1), "dattablespace": int64(DefaultTablespace), "datcollate": "C", "datctype": "C",
-		})
+		}
+		if template {
+			// As initdb leaves them: connect for all, everything for the owner.
+			su := s.bootstrapName()
+			r["datacl"] = []string{"=c/" + su, su + "=CTc/" + su}
+		}
+		out = append(out, r)
 	}
 	return out
 }

@@ -139,6 +139,8 @@ type Snapshot struct {
 	Roles []Role
 	// Databases lists the databases; empty means Database only.
 	Databases []Database
+	// Backends are the node's client sessions (pg_stat_activity).
+	Backends []Backend
 
 	Tables    []UserTable
 	Views     []UserView
@@ -512,11 +514,48 @@ var predefinedRoles = []struct {
 	{DatabaseOwnerRoleOID, "pg_database_owner"}, {6181, "pg_read_all_data"}, {6182, "pg_write_all_data"},
 }
 
+// bootstrapName is the name of the bootstrap superuser (OID 10).
+func (s *Snapshot) bootstrapName() string {
+	for _, r := range s.get().roles {
+		if r.OID == BootstrapSuperuserOID {
+			return QuoteIdent(r.Name)
+		}
+	}
+	return "aspen"
+}
+
+// StandardDatabases are the databases initdb makes, which pg_database
+// lists besides the current one.
+var StandardDatabases = []string{"postgres", "template0", "template1"}
+
+// IsStandardDatabase reports whether name is one of StandardDatabases.
+func IsStandardDatabase(name string) bool {
+	for _, d := range StandardDatabases {
+		if d == name {
+			return true
+		}
+	}
+	return false
+}
+
 // databases returns the databases with their OIDs.
 func (s *Snapshot) databases() []Database {
 	out := append([]Database(nil), s.Databases...)
 	if len(out) == 0 {
 		out = append(out, Database{Name: s.Database})
+	}
+	// Every PostgreSQL cluster has template0, template1 and postgres, and
+	// tools look for them (psql's \l, pgAdmin): Aspen lists them too, as
+	// empty databases (a client connecting to any of them reaches Aspen's
+	// single database under that name).
+	for _, std := range StandardDatabases {
+		has := false
+		for _, d := range out {
+			has = has || d.Name == std
+		}
+		if !has {
+			out = append(out, Database{Name: std})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	next := uint32(FirstNormalObjectID)

@@ -3,12 +3,18 @@ package syscat
 // Planner statistics in the catalogs: pg_class.reltuples and the pg_stats
 // view, from what ANALYZE stored (the planner fills UserTable.Stats).
 
+import "time"
+
 // TableStats are a user table's statistics from its last ANALYZE.
 type TableStats struct {
 	// Rows is the table's row count then.
 	Rows float64
 	// Columns holds the analyzed columns' statistics.
 	Columns []ColumnStats
+	// AnalyzedAt is when the last ANALYZE ran (zero: unknown, statistics
+	// stored before Aspen recorded it); Analyzes counts the ANALYZEs.
+	AnalyzedAt time.Time
+	Analyzes   int64
 }
 
 // ColumnStats are one column's statistics, as pg_stats shows them.

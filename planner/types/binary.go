@@ -78,7 +78,7 @@ func AppendBinary(buf []byte, v Value) ([]byte, error) {
 		return append(buf, v.s[0]), nil
 	case Text, Varchar, BPChar, Unknown, JSON, Bytea, UUID, Name:
 		return append(buf, v.s...), nil
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		return binary.BigEndian.AppendUint32(buf, uint32(v.i)), nil
 	}
 	return buf, sqlerr.Unsupported("binary output format is not supported for type %s", v.kind)
@@ -224,7 +224,7 @@ func fromBinaryKind(k Kind, data []byte) (Value, error) {
 		return arrayFromBinary(k.Elem(), data)
 	}
 	switch k {
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		if err := fixed(data, 4); err != nil {
 			return Null, err
 		}

@@ -40,7 +40,7 @@ func StoreElem(v Value) any {
 		return v.i != 0
 	case Int2, Int4, Int8:
 		return v.i
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		return int64(uint32(v.i))
 	case Float4, Float8:
 		return v.f
@@ -118,7 +118,7 @@ func FromStore(t T, e any) (Value, error) {
 			}
 			return NewNumeric(d), nil
 		}
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		if i, ok := e.(int64); ok {
 			return Value{kind: t.Kind, valid: true, i: i}, nil
 		}
@@ -143,7 +143,7 @@ func KeyElem(v Value) any {
 	switch v.kind {
 	case Date, Time, Timestamp, TimestampTZ:
 		return v.i
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		return int64(uint32(v.i))
 	case Interval:
 		return intervalKey(v.months, v.days, v.i)
@@ -191,7 +191,7 @@ func appendKeyBytes(buf []byte, v Value) []byte {
 		return append(buf, byte(v.i))
 	case Int2, Int4, Int8, Date, Time, Timestamp, TimestampTZ:
 		return binary.BigEndian.AppendUint64(buf, uint64(v.i)^(1<<63))
-	case OID, Regclass, Regtype, Regproc, Regnamespace:
+	case OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 		return binary.BigEndian.AppendUint64(buf, uint64(uint32(v.i))^(1<<63))
 	case Float4, Float8:
 		f := v.f

@@ -27,6 +27,7 @@ const (
 	OIDRegproc      uint32 = 24
 	OIDOid          uint32 = 26
 	OIDOidVector    uint32 = 30
+	OIDRegprocedure uint32 = 2202
 	OIDRegclass     uint32 = 2205
 	OIDRegtype      uint32 = 2206
 	OIDVoid         uint32 = 2278
@@ -42,6 +43,7 @@ var (
 	TRegtype      = T{Regtype, -1}
 	TRegproc      = T{Regproc, -1}
 	TRegnamespace = T{Regnamespace, -1}
+	TRegprocedure = T{Regprocedure, -1}
 	TInt2Vector   = T{Int2Vector, -1}
 	TOIDVector    = T{OIDVector, -1}
 	TVoid         = T{Void, -1}
@@ -54,13 +56,13 @@ const NameDataLen = 64
 func init() {
 	for _, k := range []Kind{Int2, Int4, Int8} {
 		extraCasts[[2]Kind{k, OID}] = CastImplicit
-		for _, r := range []Kind{Regclass, Regtype, Regproc, Regnamespace} {
+		for _, r := range []Kind{Regclass, Regtype, Regproc, Regnamespace, Regprocedure} {
 			extraCasts[[2]Kind{k, r}] = CastImplicit
 		}
 	}
 	extraCasts[[2]Kind{OID, Int4}] = CastAssignment
 	extraCasts[[2]Kind{OID, Int8}] = CastAssignment
-	for _, r := range []Kind{Regclass, Regtype, Regproc, Regnamespace} {
+	for _, r := range []Kind{Regclass, Regtype, Regproc, Regnamespace, Regprocedure} {
 		extraCasts[[2]Kind{OID, r}] = CastImplicit
 		extraCasts[[2]Kind{r, OID}] = CastImplicit
 		extraCasts[[2]Kind{r, Int4}] = CastAssignment
@@ -78,7 +80,7 @@ func init() {
 // IsOIDKind reports whether k is oid or a reg* type: values compared as
 // unsigned OIDs.
 func (k Kind) IsOIDKind() bool {
-	return k == OID || k == Regclass || k == Regtype || k == Regproc || k == Regnamespace
+	return k == OID || k == Regclass || k == Regtype || k == Regproc || k == Regnamespace || k == Regprocedure
 }
 
 // IsRegKind reports whether k is one of the reg* types.

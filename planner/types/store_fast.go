@@ -54,7 +54,7 @@ func FromStoreInt(t T, i int64) (Value, error) {
 		switch t.Kind {
 		case Int2, Int4, Int8:
 			return NewInt(t.Kind, i), nil
-		case Date, Time, Timestamp, TimestampTZ, OID, Regclass, Regtype, Regproc, Regnamespace:
+		case Date, Time, Timestamp, TimestampTZ, OID, Regclass, Regtype, Regproc, Regnamespace, Regprocedure:
 			return Value{kind: t.Kind, valid: true, i: i}, nil
 		}
 	}

@@ -88,6 +88,7 @@ const (
 	Int2Vector   // int2vector: a vector of smallints, subscripted from 0
 	OIDVector    // oidvector: a vector of OIDs, subscripted from 0
 	Void         // void: the result of a function that returns nothing
+	Regprocedure // regprocedure: a function's OID, shown as its signature
 
 	numKinds // the number of scalar kinds; not a kind
 )
@@ -197,6 +198,7 @@ var kindInfo = [numKinds]kindData{
 	Int2Vector:   {OIDInt2Vector, -1, "int2vector", "int2vector", 1006},
 	OIDVector:    {OIDOidVector, -1, "oidvector", "oidvector", 1013},
 	Void:         {OIDVoid, 4, "void", "void", 0},
+	Regprocedure: {OIDRegprocedure, 4, "regprocedure", "regprocedure", 2207},
 }
 
 // info returns the description of a scalar kind; an array kind or an
