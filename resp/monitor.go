@@ -39,9 +39,10 @@ type outbox struct {
 
 	mu        sync.Mutex
 	queue     [][]byte
-	size      int   // bytes queued
-	inflight  int   // bytes taken by the writer and not written yet
-	softSince int64 // Unix second the soft limit was first passed; 0: not passed
+	spare     [][]byte // the writer's last written queue, emptied, for reuse
+	size      int      // bytes queued
+	inflight  int      // bytes taken by the writer and not written yet
+	softSince int64    // Unix second the soft limit was first passed; 0: not passed
 	stopped   bool
 	wake      chan struct{} // cap 1: something was queued or stop was called
 	idle      *sync.Cond    // signalled when the queue empties
@@ -138,19 +139,33 @@ func (o *outbox) signal() {
 // run writes the queue until stop or a write error.
 func (o *outbox) run() {
 	defer close(o.done)
+	var deadlineSet time.Time // when the write deadline was last moved
 	for range o.wake {
 		o.mu.Lock()
 		q := o.queue
 		o.inflight += o.size
-		o.queue, o.size = nil, 0
+		// The next queue grows in the array of the last one written, so
+		// that a busy subscriber's queue does not regrow from nothing
+		// after every write.
+		o.queue, o.spare, o.size = o.spare, nil, 0
 		stopped := o.stopped
 		o.writing = len(q) > 0
 		o.mu.Unlock()
 		if len(q) > 0 {
 			bufs := net.Buffers(q)
-			o.nc.SetWriteDeadline(time.Now().Add(outboxWriteTimeout))
+			if now := time.Now(); now.After(deadlineSet.Add(outboxDeadlineSlack)) {
+				// Moved forward at most once per outboxDeadlineSlack:
+				// every write still gets between the timeout less the
+				// slack and the timeout.
+				deadlineSet = now
+				o.nc.SetWriteDeadline(now.Add(outboxWriteTimeout))
+			}
 			_, err := bufs.WriteTo(o.nc)
+			clear(q) // the written messages are not kept alive by the spare
 			o.mu.Lock()
+			if cap(q) <= maxSpareQueue {
+				o.spare = q[:0]
+			}
 			o.writing = false
 			o.inflight = 0
 			if err != nil {
@@ -180,6 +195,14 @@ func (o *outbox) run() {
 
 // outboxWriteTimeout bounds one write to a client that does not read.
 const outboxWriteTimeout = 30 * time.Second
+
+// outboxDeadlineSlack is how stale the write deadline may get before the
+// writer moves it: moving it costs a timer update, once per write
+// otherwise.
+const outboxDeadlineSlack = time.Second
+
+// maxSpareQueue bounds the queue array an outbox keeps for reuse.
+const maxSpareQueue = 4096
 
 // drain waits until everything queued is written, or timeout.
 func (o *outbox) drain(timeout time.Duration) {

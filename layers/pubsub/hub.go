@@ -88,13 +88,51 @@ type Hub struct {
 
 // space is one namespace's subscriptions.
 type space struct {
-	channels map[string]map[Receiver]*recvState
+	channels map[string]*subSet
 	patterns map[string]*patternSubs
 }
 
 type patternSubs struct {
 	pattern []byte
-	rs      map[Receiver]*recvState
+	subSet
+}
+
+// subSet is the receivers of one channel or pattern: a map for the
+// changes, and a list, rebuilt after a change by the next dispatch, for
+// the dispatch to go through without iterating the map per message.
+type subSet struct {
+	rs    map[Receiver]*recvState
+	list  []*recvState // rs's values once !stale; dispatch's only
+	stale bool         // rs changed since list was built
+}
+
+func newSubSet() subSet { return subSet{rs: map[Receiver]*recvState{}} }
+
+// add adds r's state; mu is held for writing.
+func (ss *subSet) add(r Receiver, st *recvState) {
+	ss.rs[r] = st
+	ss.stale = true
+}
+
+// remove removes r; mu is held for writing.
+func (ss *subSet) remove(r Receiver) {
+	delete(ss.rs, r)
+	ss.stale = true
+}
+
+// receivers returns the set's receivers. Only dispatch calls it, holding
+// dispatchMu (one dispatch at a time) and mu for reading (no change at
+// the same time), so rebuilding the list here races with nothing.
+func (ss *subSet) receivers() []*recvState {
+	if ss.stale {
+		clear(ss.list)
+		ss.list = ss.list[:0]
+		for _, st := range ss.rs {
+			ss.list = append(ss.list, st)
+		}
+		ss.stale = false
+	}
+	return ss.list
 }
 
 // counted is a local publish's count, handed over at the end of its run.
@@ -277,13 +315,15 @@ func (h *Hub) dispatch(msg *Message) int {
 	n := 0
 	h.mu.RLock()
 	if sp := h.spaces[msg.Namespace]; sp != nil {
-		for _, st := range sp.channels[string(msg.Channel)] {
-			h.deliver(st, msg, nil)
-			n++
+		if ss := sp.channels[string(msg.Channel)]; ss != nil {
+			for _, st := range ss.receivers() {
+				h.deliver(st, msg, nil)
+				n++
+			}
 		}
 		for _, ps := range sp.patterns {
 			if glob.Match(ps.pattern, msg.Channel) {
-				for _, st := range ps.rs {
+				for _, st := range ps.receivers() {
 					h.deliver(st, msg, ps.pattern)
 					n++
 				}
@@ -340,7 +380,7 @@ func (h *Hub) resolve(seq uint64, n int) {
 func (h *Hub) space(ns Namespace) *space {
 	sp := h.spaces[ns]
 	if sp == nil {
-		sp = &space{channels: map[string]map[Receiver]*recvState{}, patterns: map[string]*patternSubs{}}
+		sp = &space{channels: map[string]*subSet{}, patterns: map[string]*patternSubs{}}
 		h.spaces[ns] = sp
 	}
 	return sp
@@ -387,13 +427,14 @@ type Editor struct{ h *Hub }
 func (e *Editor) Subscribe(r Receiver, ns Namespace, channels ...[]byte) {
 	sp := e.h.space(ns)
 	for _, ch := range channels {
-		rs := sp.channels[string(ch)]
-		if rs == nil {
-			rs = map[Receiver]*recvState{}
-			sp.channels[string(ch)] = rs
+		ss := sp.channels[string(ch)]
+		if ss == nil {
+			n := newSubSet()
+			ss = &n
+			sp.channels[string(ch)] = ss
 		}
-		if _, ok := rs[r]; !ok {
-			rs[r] = e.h.hold(r)
+		if _, ok := ss.rs[r]; !ok {
+			ss.add(r, e.h.hold(r))
 		}
 	}
 }
@@ -405,11 +446,14 @@ func (e *Editor) Unsubscribe(r Receiver, ns Namespace, channels ...[]byte) {
 		return
 	}
 	for _, ch := range channels {
-		if st := sp.channels[string(ch)][r]; st != nil {
-			rs := sp.channels[string(ch)]
-			delete(rs, r)
+		ss := sp.channels[string(ch)]
+		if ss == nil {
+			continue
+		}
+		if st := ss.rs[r]; st != nil {
+			ss.remove(r)
 			e.h.release(st)
-			if len(rs) == 0 {
+			if len(ss.rs) == 0 {
 				delete(sp.channels, string(ch))
 			}
 		}
@@ -422,11 +466,11 @@ func (e *Editor) PSubscribe(r Receiver, ns Namespace, patterns ...[]byte) {
 	for _, p := range patterns {
 		ps := sp.patterns[string(p)]
 		if ps == nil {
-			ps = &patternSubs{pattern: slices.Clone(p), rs: map[Receiver]*recvState{}}
+			ps = &patternSubs{pattern: slices.Clone(p), subSet: newSubSet()}
 			sp.patterns[string(p)] = ps
 		}
 		if _, ok := ps.rs[r]; !ok {
-			ps.rs[r] = e.h.hold(r)
+			ps.add(r, e.h.hold(r))
 		}
 	}
 }
@@ -440,7 +484,7 @@ func (e *Editor) PUnsubscribe(r Receiver, ns Namespace, patterns ...[]byte) {
 	for _, p := range patterns {
 		if ps := sp.patterns[string(p)]; ps != nil && ps.rs[r] != nil {
 			e.h.release(ps.rs[r])
-			delete(ps.rs, r)
+			ps.remove(r)
 			if len(ps.rs) == 0 {
 				delete(sp.patterns, string(p))
 			}
@@ -473,7 +517,9 @@ func (h *Hub) NumSub(ns Namespace, channel []byte) int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	if sp := h.spaces[ns]; sp != nil {
-		return len(sp.channels[string(channel)])
+		if ss := sp.channels[string(channel)]; ss != nil {
+			return len(ss.rs)
+		}
 	}
 	return 0
 }
@@ -509,7 +555,10 @@ func (h *Hub) Receivers(ns Namespace, channel []byte) int {
 	if sp == nil {
 		return 0
 	}
-	n := len(sp.channels[string(channel)])
+	n := 0
+	if ss := sp.channels[string(channel)]; ss != nil {
+		n = len(ss.rs)
+	}
 	for _, ps := range sp.patterns {
 		if glob.Match(ps.pattern, channel) {
 			n += len(ps.rs)
@@ -541,11 +590,46 @@ func (h *Hub) Prepare(ns Namespace, channel, payload []byte) (Op, *Ticket, error
 	return Op{Name: OpPublish, Args: encodeMessage(ns, h.origin, t.seq, channel, payload)}, t, nil
 }
 
+// help dispatches what the apply path has queued on the caller's
+// goroutine, instead of waiting for the Hub's goroutine to wake up and do
+// it: a publisher whose commit has been applied finds its message queued
+// and delivers it at once, saving a goroutine handoff per commit. Runs
+// stay in queue order (dispatchMu), whoever dispatches them.
+func (h *Hub) help() {
+	h.dispatchMu.Lock()
+	if q := h.takeQueue(); len(q) > 0 {
+		h.dispatchRun(q)
+	}
+	h.dispatchMu.Unlock()
+}
+
+// ready reports whether t's count is known, first dispatching what is
+// queued if it is not (help): the store queues a message before its
+// commit's waiters go on, so after the commit this usually resolves t.
+func (t *Ticket) ready() bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+	}
+	t.h.help()
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Wait returns the number of receptions the publish made on this node,
 // once this node has applied and dispatched it. It returns ctx's error if
 // that takes longer than ctx allows (the ticket is then cancelled), and
-// ErrClosed if the hub closes first.
+// ErrClosed if the hub closes first. Call it after the commit, from no
+// Receiver: it may dispatch queued messages itself.
 func (t *Ticket) Wait(ctx context.Context) (int, error) {
+	if t.ready() {
+		return t.result()
+	}
 	select {
 	case <-t.done:
 		return t.result()
@@ -558,10 +642,8 @@ func (t *Ticket) Wait(ctx context.Context) (int, error) {
 // WaitTimeout is Wait bounded by d instead of a context; it returns
 // context.DeadlineExceeded when d passes first.
 func (t *Ticket) WaitTimeout(d time.Duration) (int, error) {
-	select {
-	case <-t.done:
+	if t.ready() {
 		return t.result()
-	default:
 	}
 	tm := time.NewTimer(d)
 	defer tm.Stop()

@@ -357,3 +357,79 @@ func TestFlusher(t *testing.T) {
 		t.Errorf("%d receivers kept after every unsubscription", left)
 	}
 }
+
+// TestReceiversFollowChanges changes a channel's and a pattern's
+// receivers between messages, after dispatch has gone through them: each
+// message reaches exactly the receivers subscribed when it is published.
+func TestReceiversFollowChanges(t *testing.T) {
+	for _, pattern := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pattern=%v", pattern), func(t *testing.T) {
+			h, _ := newHub(t)
+			ctx := ctxT(t)
+			sub := func(s *Subscription, on bool) {
+				t.Helper()
+				var err error
+				switch {
+				case pattern && on:
+					err = s.PSubscribe(Redis, []byte("c*"))
+				case pattern:
+					err = s.PUnsubscribe(Redis, []byte("c*"))
+				case on:
+					err = s.Subscribe(Redis, []byte("ch"))
+				default:
+					err = s.Unsubscribe(Redis, []byte("ch"))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			subs := []*Subscription{h.NewSubscription(100), h.NewSubscription(100), h.NewSubscription(100)}
+			for _, s := range subs {
+				defer s.Close()
+			}
+			steps := []struct {
+				change func()
+				want   []bool // which of subs receive the step's message
+			}{
+				{func() { sub(subs[0], true) }, []bool{true, false, false}},
+				{func() { sub(subs[1], true) }, []bool{true, true, false}},
+				{func() { sub(subs[2], true); sub(subs[0], false) }, []bool{false, true, true}},
+				{func() { sub(subs[1], false) }, []bool{false, false, true}},
+				{func() { sub(subs[2], false) }, []bool{false, false, false}},
+				{func() { sub(subs[0], true) }, []bool{true, false, false}},
+			}
+			for i, st := range steps {
+				st.change()
+				payload := []byte(strconv.Itoa(i))
+				n, err := h.Publish(ctx, Redis, []byte("ch"), payload)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := 0
+				for _, w := range st.want {
+					if w {
+						want++
+					}
+				}
+				if n != want {
+					t.Errorf("step %d: %d receptions, want %d", i, n, want)
+				}
+				for j, s := range subs {
+					if !st.want[j] {
+						continue
+					}
+					if d := recv(t, s); string(d.Payload) != string(payload) {
+						t.Errorf("step %d: subscription %d got %q, want %q", i, j, d.Payload, payload)
+					}
+				}
+			}
+			for j, s := range subs {
+				select {
+				case d := <-s.C():
+					t.Errorf("subscription %d: unexpected message %q", j, d.Payload)
+				default:
+				}
+			}
+		})
+	}
+}
